@@ -1,0 +1,33 @@
+"""Which year and period a notice covers, read from its title (一季度, 上半年, 前三季度, 全年)."""
+
+from __future__ import annotations
+
+import re
+
+from documents.models import Notice
+
+_PERIOD_CUES = (
+    ("一季度", re.compile(r"第?一季度|1[至-]3月")),
+    ("上半年", re.compile(r"上半年|1[至-]6月")),
+    ("前三季度", re.compile(r"前三季度|1[至-]9月")),
+    ("全年", re.compile(r"全年|年度(?:完成|工作)情况")),
+)
+_PERIOD_EN = {"一季度": "Q1", "上半年": "H1", "前三季度": "Q1–Q3", "全年": "the full year"}
+
+
+def notice_period(notice: Notice) -> tuple[int | None, str | None]:
+    """(year, period label) of a notice from its title, falling back to its first lines."""
+    for text in (notice.title, notice.text[:400]):
+        period = next((label for label, cue in _PERIOD_CUES if cue.search(text)), None)
+        year = re.search(r"(20\d{2})年", text)
+        if period or year:
+            return (int(year.group(1)) if year else None), period
+    return None, None
+
+
+def period_label(notice: Notice, english: bool = False) -> str:
+    """'2021年一季度' or '2021 Q1' for showing which notice an answer came from."""
+    year, period = notice_period(notice)
+    if english:
+        return " ".join(x for x in (str(year) if year else "", _PERIOD_EN.get(period or "", "")) if x) or notice.doc_id
+    return f"{year or ''}{'年' if year else ''}{period or ''}" or notice.doc_id
