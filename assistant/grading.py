@@ -96,19 +96,71 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10**4, "亿": 10**8}
 _CN = "[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 _MEASURE = "个|次|家|项|批|座|名|人|所|条|件|位|届|台|辆|处|套|只|艘|架|场|轮|期|本|种|类|栋|户|起"
-_MULT = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "thousand": 10**3,
-         "million": 10**6, "billion": 10**9, "trillion": 10**12, "hundred million": 10**8}
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december")
+_MULT = {
+    "万亿": 10**12,
+    "千万": 10**7,
+    "百万": 10**6,
+    "亿": 10**8,
+    "万": 10**4,
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "hundred million": 10**8,
+}
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH = r"(?P<mon>\b(?:" + "|".join(_MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)\b)"
-_UNITS_EN = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-             "twelve", "thirteen", *[w + "teen" for w in ("four", "fif", "six", "seven", "eigh", "nine")]]
+_UNITS_EN = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    *[w + "teen" for w in ("four", "fif", "six", "seven", "eigh", "nine")],
+]
 _TENS_EN = [w + "ty" for w in ("twen", "thir", "for", "fif", "six", "seven", "eigh", "nine")]
-_ORD_EN = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-           "tenth", "eleventh", "twelfth", *[w + "th" for w in _UNITS_EN[13:]]]
+_ORD_EN = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    *[w + "th" for w in _UNITS_EN[13:]],
+]
 _TENS_ORD_EN = [t[:-1] + "ieth" for t in _TENS_EN]
 _EN_VALUE = {w: i % 20 for i, w in enumerate(_UNITS_EN + _ORD_EN)} | {
-    w: 20 + 10 * (i % 8) for i, w in enumerate(_TENS_EN + _TENS_ORD_EN)}
+    w: 20 + 10 * (i % 8) for i, w in enumerate(_TENS_EN + _TENS_ORD_EN)
+}
 _NUM = r"(?P<neg>(?<![\dA-Za-z])[-−])?(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)"
 
 _ZH_PARTS = [
@@ -131,25 +183,40 @@ _EN_PARTS = [
 _PCT = r"(?:\s*(?P<pct>%|per\s?cent(?!age)|pct\b))?"
 _ZH_TAIL = [_NUM + _PCT + r"(?:\s*(?P<mult>万亿|千万|百万|亿|万))?", rf"(?P<cn>{_CN})(?=(?:{_MEASURE}))"]
 _EN_TAIL = [
-    _NUM + r"(?:\s*(?P<mult>hundred million|thousand|million|billion|trillion)\b)?" + _PCT
+    _NUM
+    + r"(?:\s*(?P<mult>hundred million|thousand|million|billion|trillion)\b)?"
+    + _PCT
     + r"(?:\s*(?P<mult2>万亿|千万|百万|亿|万))?",
     _ZH_TAIL[1],
-    r"\b(?P<cw>(?:" + "|".join(_TENS_EN) + ")-(?:" + "|".join(_UNITS_EN[1:10]) + ")|"
-    + "|".join(_TENS_EN + _UNITS_EN[2:]) + r")\b(?:\s+(?P<cwmult>thousand|million|billion))?",
+    r"\b(?P<cw>(?:"
+    + "|".join(_TENS_EN)
+    + ")-(?:"
+    + "|".join(_UNITS_EN[1:10])
+    + ")|"
+    + "|".join(_TENS_EN + _UNITS_EN[2:])
+    + r")\b(?:\s+(?P<cwmult>thousand|million|billion))?",
 ]
 _SCAN = {
     False: re.compile("|".join(_ZH_PARTS + _ZH_TAIL)),
     True: re.compile("|".join(_ZH_PARTS + _EN_PARTS + _EN_TAIL), re.IGNORECASE),
 }
 _DATE_GROUPS = (  # anchor group, then the groups holding year, month, day
-    ("ymd", "ymd", "ymd_m", "ymd_d"), ("y", "y", "ym", "yd"), ("mr", None, "mr2", None), ("m", None, "m", "md"),
-    ("mon", "emy", "mon", "emd"), ("mon2", "edy", "mon2", "edm"), ("mon3", "emy2", "mon3", None),
+    ("ymd", "ymd", "ymd_m", "ymd_d"),
+    ("y", "y", "ym", "yd"),
+    ("mr", None, "mr2", None),
+    ("m", None, "m", "md"),
+    ("mon", "emy", "mon", "emd"),
+    ("mon2", "edy", "mon2", "edm"),
+    ("mon3", "emy2", "mon3", None),
     ("eyear", "eyear", None, None),
 )
 _FALL_ZH = re.compile(r"降|跌|减|回落|下滑|负增长|缩")
 _RISE_ZH = re.compile(r"增|升|涨|提高")
-_FALL_EN = re.compile(r"\b(?:fell|fall(?:s|ing|en)?|declin\w*|decreas\w*|drop\w*|down|lower|shr[au]nk|"
-                      r"contract\w*|minus|negative|dip\w*|slid|slipped|reduc\w*)\b", re.IGNORECASE)
+_FALL_EN = re.compile(
+    r"\b(?:fell|fall(?:s|ing|en)?|declin\w*|decreas\w*|drop\w*|down|lower|shr[au]nk|"
+    r"contract\w*|minus|negative|dip\w*|slid|slipped|reduc\w*)\b",
+    re.IGNORECASE,
+)
 _RISE_EN = re.compile(r"\b(?:rose|ris\w*|grew|grow\w*|increas\w*|up|higher)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;。:、!?()]")
 

@@ -14,7 +14,9 @@ def render_outline(notice: Notice, show_paragraphs: bool = True) -> str:
 
     def walk(section: Section, depth: int) -> None:
         indent = "  " * depth
-        lines.append(f"{indent}[{section.id}] {section.marker}{section.title}  ({len(section.paragraph_ids)} paragraphs)")
+        lines.append(
+            f"{indent}[{section.id}] {section.marker}{section.title}  ({len(section.paragraph_ids)} paragraphs)"
+        )
         if show_paragraphs:
             for pid in section.paragraph_ids:
                 paragraph = by_id[pid]

@@ -1,0 +1,151 @@
+"""Command line: a thin layer over the library (`python -m assistant --help`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.settings import Settings
+from documents.corpus import load_corpus
+from documents.errors import AssistantError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Tongbao QA: ask questions of government progress notices."
+)
+_state: dict[str, Path | None] = {"documents": None}
+
+DocumentsOption = Annotated[
+    Path | None, typer.Option("--documents", help="folder of notice .txt files (default: the bundled notices)")
+]
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings.from_env(documents=_state["documents"], **overrides)
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@app.callback()
+def main(documents: DocumentsOption = None) -> None:
+    _state["documents"] = documents
+
+
+@app.command()
+def outline(doc: Annotated[str | None, typer.Option(help="only this notice id")] = None, brief: bool = False) -> None:
+    """Print each notice's outline: sections, paragraph ids and breadcrumbs."""
+    from assistant.outline import render_outline
+
+    try:
+        corpus = load_corpus(_settings().documents)
+    except AssistantError as exc:
+        _fail(str(exc))
+    for problem in corpus.problems:
+        typer.secho(f"skipped: {problem}", fg=typer.colors.YELLOW, err=True)
+    for notice in corpus.notices:
+        if doc is None or notice.doc_id == doc:
+            typer.echo(render_outline(notice, show_paragraphs=not brief))
+            typer.echo("")
+
+
+@app.command()
+def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table") -> None:
+    """Print the target ledger: each target, what was done, progress and status."""
+    from assistant.ledger_view import render_ledger
+    from documents.ledger import build_ledger
+
+    try:
+        corpus = load_corpus(_settings().documents)
+        rows = [row for notice in corpus.notices for row in build_ledger(notice)]
+        typer.echo(render_ledger(rows, fmt))
+    except (AssistantError, ValueError) as exc:
+        _fail(str(exc))
+
+
+@app.command("index")
+def build(rebuild: Annotated[bool, typer.Option(help="rebuild even if the index is current")] = False) -> None:
+    """Prepare the embedding model and the index (converting and building only what is missing)."""
+    from assistant.core import ensure_ready
+
+    try:
+        assistant = ensure_ready(_settings(), rebuild=rebuild)
+    except AssistantError as exc:
+        _fail(str(exc))
+    manifest = assistant.index.manifest
+    typer.echo(
+        f"index ready: {manifest.counts['chunks']} paragraphs of {manifest.counts['notices']} notice(s), "
+        f"model {manifest.model_id}"
+    )
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="the question")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the answer as JSON")] = False,
+    batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question}; one JSON answer per line")] = None,
+) -> None:
+    """Answer a question (or a batch of them) with figures and cited paragraphs."""
+    from assistant.batch import answer_batch, answer_one
+
+    if question is None and batch is None:
+        _fail("give a question, or --batch FILE.jsonl")
+    try:
+        settings = _settings()
+        if batch is not None:
+            answer_batch(settings, batch, sys.stdout)
+        else:
+            answer_one(settings, question or "", as_json, sys.stdout)
+    except AssistantError as exc:
+        _fail(str(exc))
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="gold JSONL (see shared/eval/README.md)")],
+    retrieval: Annotated[bool, typer.Option(help="measure recall@1/@5 of gold paragraphs instead")] = False,
+) -> None:
+    """Grade answers (or retrieval) against a gold set and print the pass rate by kind."""
+    from assistant.evaluate import run_answer_eval, run_retrieval_eval
+
+    try:
+        typer.echo(run_retrieval_eval(_settings(), file) if retrieval else run_answer_eval(_settings(), file))
+    except (AssistantError, ValueError, OSError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+) -> None:
+    """Start the web chat (builds the model cache and index first if missing)."""
+    try:
+        from ui.app import serve as serve_app
+    except ImportError as exc:
+        _fail(f"the web UI is not available: {exc}")
+    try:
+        serve_app(_settings(host=host, port=port))
+    except AssistantError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def settings() -> None:
+    """List every setting with its environment variable, default and meaning."""
+    from assistant.settings import settings_table
+
+    for env, default, help_text in settings_table():
+        typer.echo(f"{env:<28} {default!s:<40} {help_text}")
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    run()

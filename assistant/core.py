@@ -1,0 +1,92 @@
+"""The one library call behind the CLI, the UI and any client: `Assistant.ask(question) -> Answer`."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.compose import refusal
+from assistant.faithfulness import unsupported_figures
+from assistant.models import Answer
+from assistant.question import Question, analyze
+from assistant.respond import Responder
+from assistant.settings import Settings
+from documents.corpus import Corpus, load_corpus
+from documents.errors import AssistantError
+from documents.ledger import build_ledger
+from documents.models import Notice, Target
+from index.embedder import Encoder, load_encoder
+from index.search import HybridRetriever
+from index.store import LoadedIndex, open_index, stderr_progress
+
+_FOLLOW_UP = re.compile(r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)")
+
+
+class Assistant:
+    """Notices, their index and ledger, loaded once; `ask` is thread-safe and keeps no per-user state."""
+
+    def __init__(self, settings: Settings, corpus: Corpus, index: LoadedIndex, encoder: Encoder) -> None:
+        self.settings, self.corpus, self.index, self.encoder = settings, corpus, index, encoder
+        self.retriever = HybridRetriever(index, encoder)
+        self.ledger: list[Target] = [row for notice in corpus.notices for row in build_ledger(notice)]
+        self.responder = Responder(self.corpus.notices, self.retriever, encoder, self.ledger, settings)
+        self._lock = threading.Lock()  # the encoder's query cache is shared between threads
+
+    @classmethod
+    def load(
+        cls,
+        settings: Settings | None = None,
+        rebuild: bool = False,
+        progress: Callable[[str], None] | None = stderr_progress,
+    ) -> Assistant:
+        """Read the notices, load the model (converting the bundled one on first use) and open the index."""
+        settings = settings or Settings.from_env()
+        corpus = load_corpus(Path(settings.documents), settings.max_notice_bytes)
+        if progress:
+            for problem in corpus.problems:
+                progress(f"skipped: {problem}")
+        encoder = load_encoder(settings.model, settings.cache_dir)
+        index = open_index(corpus.notices, encoder, settings.index_dir, rebuild=rebuild, progress=progress)
+        return cls(settings, corpus, index, encoder)
+
+    @property
+    def notices(self) -> list[Notice]:
+        return self.corpus.notices
+
+    def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
+        """Answer one question (raises QuestionError for an unusable one); follow-ups use `history`."""
+        parsed = self._resolve(question, history or [])
+        with self._lock:
+            answer = self.responder.respond(parsed)
+        problems = unsupported_figures(answer)
+        if problems and not answer.refused:
+            return refusal(parsed, "an answer could not be checked against its sources", None)
+        return answer
+
+    def _resolve(self, question: str, history: list[Answer]) -> Question:
+        parsed = analyze(question, self.settings.max_question_chars)
+        previous = next((a for a in reversed(history) if not a.refused), None)
+        if previous is None or not self._is_follow_up(parsed):
+            return parsed
+        context = previous.context or previous.question
+        merged = analyze(f"{context} {parsed.text}", self.settings.max_question_chars * 2)
+        return merged.model_copy(
+            update={"raw": question, "intents": parsed.intents + merged.intents, "context": merged.text}
+        )
+
+    @staticmethod
+    def _is_follow_up(parsed: Question) -> bool:
+        content = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", parsed.topic)
+        return bool(_FOLLOW_UP.search(parsed.text)) and len(content) <= 6 or len(content) <= 2
+
+
+def ensure_ready(settings: Settings, rebuild: bool = False) -> Assistant:
+    """Load everything, turning library errors into one AssistantError for the edges to print."""
+    try:
+        return Assistant.load(settings, rebuild=rebuild)
+    except AssistantError:
+        raise
+    except OSError as exc:
+        raise AssistantError(f"could not read or write {getattr(exc, 'filename', '') or 'a file'}: {exc}") from exc

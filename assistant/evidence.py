@@ -1,0 +1,133 @@
+"""Gather evidence for a question: period and place checks, retrieval, and the best clauses to quote."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.clauses import STATUS_WORDS, Span, bigrams, clauses, coverage
+from assistant.question import Intent, Question
+from documents.models import Notice, Paragraph, Quantity, QuantityKind
+from documents.quantities import extract_quantities
+from documents.series import notice_period
+from index.fusion import calibrate_dense
+from index.models import Hit
+
+_FIGURE_INTENTS = (Intent.FIGURE, Intent.PROGRESS, Intent.TARGET, Intent.RANK)
+
+
+@dataclass
+class Evidence:
+    hit: Hit
+    notice: Notice
+    paragraph: Paragraph
+    quantities: list[Quantity] = field(default_factory=list)  # offsets within the paragraph text
+
+
+@dataclass
+class Pick:
+    """A clause chosen to answer (part of) a question."""
+
+    evidence: Evidence
+    clause: Span
+    score: float
+    quantities: list[Quantity]
+
+
+@lru_cache(maxsize=4096)
+def paragraph_quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(extract_quantities(text))
+
+
+def make_evidence(hit: Hit, notice: Notice, paragraph_id: str | None = None) -> Evidence:
+    paragraph = notice.paragraph(paragraph_id or hit.chunk.paragraph_id)
+    return Evidence(hit=hit, notice=notice, paragraph=paragraph, quantities=list(paragraph_quantities(paragraph.text)))
+
+
+def unit_matches(quantity: Quantity, question: Question) -> bool:
+    """Whether a quantity is the kind of figure the question asks for."""
+    if Intent.RANK in question.intents and question.primary in (Intent.RANK, Intent.FIGURE):
+        return quantity.kind == QuantityKind.RANK
+    if quantity.kind == QuantityKind.RANK:
+        return False
+    if question.primary == Intent.PROGRESS and quantity.kind != QuantityKind.YEAR_SPAN:
+        return True  # a count can answer "how far along" once the ledger pairs it with its target
+    if question.asks_percent and question.asked_unit is None:
+        return quantity.kind in (QuantityKind.PERCENT, QuantityKind.PERCENTAGE_POINT)
+    if question.asked_unit:
+        if question.asked_unit == "元":
+            return quantity.kind == QuantityKind.MONEY
+        return quantity.unit.startswith(question.asked_unit) or question.asked_unit in quantity.unit
+    return quantity.kind not in (QuantityKind.YEAR_SPAN,)
+
+
+def wants_figure(question: Question) -> bool:
+    return question.primary in _FIGURE_INTENTS
+
+
+def topic_grams(text: str) -> set[str]:
+    return bigrams(text)
+
+
+def select_notices(notices: list[Notice], question: Question) -> tuple[list[Notice], str | None]:
+    """Notices whose period and year fit the question, or a reason none does."""
+    chosen = notices
+    if question.period:
+        chosen = [n for n in notices if notice_period(n)[1] == question.period]
+        if not chosen:
+            return [], f"通报未涉及{question.period}的情况"
+    return chosen, None
+
+
+def unknown_places(question: Question, notices: list[Notice]) -> list[str]:
+    """Place names in the question that no notice mentions (another city is not covered)."""
+    return [p for p in question.places if not any(p in n.text for n in notices) and not p.endswith("全市")]
+
+
+def year_conflict(question: Question, notices: list[Notice], evidence: list[Evidence]) -> bool:
+    """The question asks about a year no notice reports on (a year that only names a project does not count)."""
+    if question.year is None:
+        return False
+    years = {notice_period(n)[0] for n in notices}
+    if question.year in years:
+        return False
+    year_text = f"{question.year}年"
+    return not any(year_text in e.paragraph.text for e in evidence[:3]) or question.period == "全年"
+
+
+def score_clauses(
+    question: Question,
+    topic: set[str],
+    evidence: list[Evidence],
+    clause_similarity: dict[tuple[str, int, int], float] | None = None,
+) -> list[Pick]:
+    """Every clause of the evidence paragraphs, scored for how well it answers the question."""
+    picks: list[Pick] = []
+    need_figure = wants_figure(question)
+    for rank, ev in enumerate(evidence):
+        text = ev.paragraph.text
+        spans = clauses(text)
+        for i, clause in enumerate(spans):
+            context = "".join(s.text for s in spans[max(0, i - 1) : i + 2])
+            lexical = 0.7 * coverage(topic, clause.text) + 0.3 * coverage(topic, context) if topic else 0.0
+            cross = question.language == "en"
+            cosine = (clause_similarity or {}).get((ev.hit.chunk.id, clause.start, clause.end), 0.0)
+            dense = calibrate_dense(cosine, cross) if clause_similarity else 0.0
+            score = (0.5 * lexical + 0.5 * dense) if clause_similarity and topic else max(lexical, dense)
+            score += 0.15 * ev.hit.score - 0.02 * rank
+            inside = [q for q in ev.quantities if q.start >= clause.start and q.end <= clause.end]
+            matching = [q for q in inside if unit_matches(q, question)]
+            if need_figure:
+                score += 0.25 if matching else (-0.3 if not inside else -0.15)
+            elif question.primary in (Intent.STATUS, Intent.LIST) and STATUS_WORDS.search(clause.text):
+                score += 0.15
+            picks.append(Pick(evidence=ev, clause=clause, score=score, quantities=matching if need_figure else inside))
+    picks.sort(key=lambda p: -p.score)
+    return picks
+
+
+def is_plan(text: str, position: int) -> bool:
+    """Whether the figure at `position` is a plan (计划/拟/预计 earlier in its sentence), not a result."""
+    sentence_start = max(text.rfind(mark, 0, position) for mark in "。;；") + 1
+    return re.search(r"计划|拟|预计|将于|力争", text[sentence_start:position]) is not None

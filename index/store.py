@@ -1,0 +1,188 @@
+"""The index as a folder: chunks, vectors, BM25 and a manifest; atomic writes, verified loads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from documents.errors import IndexCorruptError
+from documents.models import Notice
+from index.chunks import CHUNKER_VERSION, chunk_notice
+from index.dense import DenseIndex
+from index.embedder import Encoder
+from index.lexical import BM25Index
+from index.models import Chunk
+
+SCHEMA_VERSION = 1
+_CHUNKS, _VECTORS, _OWNERS, _FAISS, _BM25 = "chunks.json", "vectors.npy", "owners.npy", "dense.faiss", "bm25"
+
+
+class Manifest(BaseModel):
+    schema_version: int
+    model_id: str
+    dim: int
+    chunker_version: str
+    documents: dict[str, str]  # doc_id → sha256 of its text
+    counts: dict[str, int]
+    files: dict[str, str]  # relative path → sha256, checked on load
+    built_at: float
+    build_seconds: float
+
+
+class LoadedIndex:
+    """What a search needs in memory: chunks, their BM25 index, their vectors (and which chunk owns each)."""
+
+    def __init__(
+        self, manifest: Manifest, chunks: list[Chunk], dense: DenseIndex, owners: np.ndarray, lexical: BM25Index
+    ) -> None:
+        self.manifest, self.chunks, self.dense, self.owners, self.lexical = manifest, chunks, dense, owners, lexical
+        self.rows_of: dict[int, list[int]] = {}  # chunk row → its vector rows: the paragraph, then each clause
+        for row, owner in enumerate(owners.tolist()):
+            self.rows_of.setdefault(owner, []).append(row)
+        self.row_of_chunk = {chunk.id: row for row, chunk in enumerate(chunks)}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _files_of(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): _sha256(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+def expected_documents(notices: list[Notice]) -> dict[str, str]:
+    return {n.doc_id: n.sha256 for n in notices}
+
+
+def build_index(
+    notices: list[Notice], encoder: Encoder, folder: Path, progress: Callable[[str], None] | None = None
+) -> LoadedIndex:
+    """Embed every chunk and write the index into a temporary folder renamed into place."""
+    started = time.perf_counter()
+    chunks = [chunk for notice in notices for chunk in chunk_notice(notice)]
+    if progress:
+        progress(f"indexing {len(chunks)} paragraphs of {len(notices)} notice(s) with {encoder.model_id}…")
+    texts = [c.context for c in chunks] + [w for c in chunks for w in c.windows]
+    owners = np.asarray(
+        list(range(len(chunks))) + [row for row, c in enumerate(chunks) for _ in c.windows], dtype=np.int32
+    )
+    vectors = encoder.encode_passages(texts) if texts else np.zeros((0, encoder.dim), np.float32)
+    dense, lexical = DenseIndex.build(vectors), BM25Index.build(chunks)
+    manifest = Manifest(
+        schema_version=SCHEMA_VERSION,
+        model_id=encoder.model_id,
+        dim=encoder.dim,
+        chunker_version=CHUNKER_VERSION,
+        documents=expected_documents(notices),
+        counts={"notices": len(notices), "chunks": len(chunks)},
+        files={},
+        built_at=time.time(),
+        build_seconds=round(time.perf_counter() - started, 3),
+    )
+    loaded = LoadedIndex(manifest, chunks, dense, owners, lexical)
+    try:
+        _persist(loaded, vectors, folder)
+    except OSError as exc:
+        if progress:
+            progress(f"could not save the index to {folder} ({exc.strerror or exc}); using it from memory")
+        return loaded
+    if progress:
+        progress(f"index written to {folder} in {manifest.build_seconds:.1f} s")
+    return loaded
+
+
+def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
+    """Write into a temporary sibling folder, then rename it into place: a crash never leaves a half index."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f"{folder.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        (tmp / _CHUNKS).write_text(
+            json.dumps([c.model_dump() for c in index.chunks], ensure_ascii=False), encoding="utf-8"
+        )
+        np.save(tmp / _VECTORS, vectors)
+        np.save(tmp / _OWNERS, index.owners)
+        index.dense.save(tmp / _FAISS)
+        index.lexical.save(tmp / _BM25)
+        index.manifest.files = _files_of(tmp)
+        (tmp / "manifest.json").write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
+        old = folder.parent / f"{folder.name}.old-{os.getpid()}"
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> Manifest:
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise IndexCorruptError(f"{folder}: no manifest.json (index missing or never finished)")
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, ValueError, OSError) as exc:
+        raise IndexCorruptError(f"{path}: unreadable manifest ({exc.__class__.__name__})") from None
+
+
+def load_index(folder: Path, model_id: str, documents: dict[str, str]) -> LoadedIndex:
+    """Load a persisted index, or raise IndexCorruptError saying why it cannot be used as is."""
+    manifest = read_manifest(folder)
+    if manifest.schema_version != SCHEMA_VERSION or manifest.chunker_version != CHUNKER_VERSION:
+        raise IndexCorruptError(f"{folder}: built by an older version of the indexer")
+    if manifest.model_id != model_id:
+        raise IndexCorruptError(f"{folder}: built with model {manifest.model_id}, now {model_id}")
+    if manifest.documents != documents:
+        raise IndexCorruptError(f"{folder}: the notices changed since the index was built")
+    actual = _files_of(folder)
+    if actual != manifest.files:
+        damaged = sorted(set(actual.items()) ^ set(manifest.files.items()))
+        raise IndexCorruptError(f"{folder}: file(s) missing or damaged: {', '.join(sorted({d[0] for d in damaged}))}")
+    try:
+        chunks = [Chunk.model_validate(c) for c in json.loads((folder / _CHUNKS).read_text(encoding="utf-8"))]
+        dense, lexical = DenseIndex.load(folder / _FAISS), BM25Index.load(folder / _BM25)
+        owners = np.load(folder / _OWNERS)
+    except Exception as exc:  # noqa: BLE001 - any failure to read a verified file means corruption
+        raise IndexCorruptError(f"{folder}: could not read the index ({exc.__class__.__name__})") from None
+    if dense.size != len(owners) or dense.dim != manifest.dim or (len(owners) and owners.max() >= len(chunks)):
+        raise IndexCorruptError(f"{folder}: vectors do not match the chunks")
+    return LoadedIndex(manifest, chunks, dense, owners, lexical)
+
+
+def open_index(
+    notices: list[Notice],
+    encoder: Encoder,
+    folder: Path,
+    rebuild: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> LoadedIndex:
+    """Load the index if it is current and intact; otherwise (re)build it, saying why."""
+    if not rebuild:
+        try:
+            return load_index(folder, encoder.model_id, expected_documents(notices))
+        except IndexCorruptError as exc:
+            if folder.exists() and progress:
+                progress(f"rebuilding the index: {exc}")
+    return build_index(notices, encoder, folder, progress)
+
+
+def stderr_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
