@@ -73,7 +73,10 @@ def quote_picks(draft: Draft, picks: list[Pick], label_periods: bool) -> None:
     lines: list[str] = []
     for group in sorted(by_sentence.values(), key=lambda g: (g[0].evidence.paragraph.start, g[0].clause.start)):
         text = group[0].evidence.paragraph.text
-        start = min(p.clause.start for p in group)
+        start = min(p.lead.start if p.lead else p.clause.start for p in group)
+        marker_text = group[0].evidence.paragraph.marker or ""
+        if start == 0 and marker_text and text.startswith(marker_text):
+            start = len(marker_text)  # "7." numbers the item; it is not part of what the notice says
         end = max(p.clause.end for p in group)
         quote = text[start:end].strip(",\uff0c;\uff1b:\uff1a ")  # noqa: B005 - a set of separators
         marker = draft.cite(group[0].evidence)
@@ -108,4 +111,28 @@ def refusal(question: Question, reason: str, closest: Evidence | None) -> Answer
             text += f"最接近的内容见“{heading}”。"
     return Answer(
         question=question.raw, answer=text, refused=True, confidence=0.0, language=question.language, intent="refuse"
+    )
+
+
+def merge_answers(question: Question, labelled: list[tuple[str, Answer]]) -> Answer:
+    """One answer from several notices' answers, each line labelled with its period, markers renumbered."""
+    english = question.language == "en"
+    lines, citations, figures, derived = [], [], [], []
+    for label, answer in labelled:
+        text = answer.answer
+        for number in range(len(answer.citations), 0, -1):  # highest first, so [1] never rewrites [10]
+            text = text.replace(f"[{number}]", f"[{number + len(citations)}]")
+        lines.append(f"{label}: {text}")
+        citations += answer.citations
+        figures += answer.figures
+        derived += answer.derived
+    return Answer(
+        question=question.raw,
+        answer=(" " if english else "").join(lines),
+        citations=citations,
+        figures=figures,
+        derived=derived,
+        confidence=max(a.confidence for _, a in labelled),
+        language=question.language,
+        intent=labelled[0][1].intent,
     )

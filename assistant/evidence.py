@@ -33,6 +33,7 @@ class Pick:
     clause: Span
     score: float
     quantities: list[Quantity]
+    lead: Span | None = None  # the clause before, quoted too when this one does not name its subject
 
 
 @lru_cache(maxsize=4096)
@@ -66,8 +67,17 @@ def wants_figure(question: Question) -> bool:
     return question.primary in _FIGURE_INTENTS
 
 
+# Words that frame a question but name nothing it asks about: periods, places of the whole city, units.
+_FRAME_WORDS = re.compile(
+    r"一季度|第一季度|上半年|前三季度|全年|今年|目前|现在|截至|全市|我市|咸宁市?|亿元|万元|多少|几个|一下|情况"
+)
+MIN_COVERAGE = 0.3  # a clause whose sentence shares less of the question's terms does not answer it
+MIN_COVERAGE_EN = 0.15  # English terms come through a dictionary, with a few senses that never match
+
+
 def topic_grams(text: str) -> set[str]:
-    return bigrams(text)
+    """The question's content bigrams, framing words (periods, units, 全市) left out."""
+    return bigrams(_FRAME_WORDS.sub(" ", text).replace("增速", "增长"))
 
 
 def select_notices(notices: list[Notice], question: Question) -> tuple[list[Notice], str | None]:
@@ -111,10 +121,14 @@ def score_clauses(
         for i, clause in enumerate(spans):
             context = "".join(s.text for s in spans[max(0, i - 1) : i + 2])
             lexical = 0.7 * coverage(topic, clause.text) + 0.3 * coverage(topic, context) if topic else 0.0
+            if topic and coverage(topic, context) < (MIN_COVERAGE if question.language == "zh" else MIN_COVERAGE_EN):
+                continue
             cross = question.language == "en"
             cosine = (clause_similarity or {}).get((ev.hit.chunk.id, clause.start, clause.end), 0.0)
             dense = calibrate_dense(cosine, cross) if clause_similarity else 0.0
             score = (0.5 * lexical + 0.5 * dense) if clause_similarity and topic else max(lexical, dense)
+            if question.language == "en":
+                score = 0.35 * lexical + 0.65 * dense  # dictionary terms are a hint; the embedding leads
             score += 0.15 * ev.hit.score - 0.02 * rank
             inside = [q for q in ev.quantities if q.start >= clause.start and q.end <= clause.end]
             matching = [q for q in inside if unit_matches(q, question)]
@@ -122,7 +136,11 @@ def score_clauses(
                 score += 0.25 if matching else (-0.3 if not inside else -0.15)
             elif question.primary in (Intent.STATUS, Intent.LIST) and STATUS_WORDS.search(clause.text):
                 score += 0.15
-            picks.append(Pick(evidence=ev, clause=clause, score=score, quantities=matching if need_figure else inside))
+            lead = spans[i - 1] if i and topic and coverage(topic, clause.text) < 0.3 else None
+            if lead and re.search(r"[。;；!?！？]", text[lead.end : clause.start]):
+                lead = None  # never reach back into the sentence before
+            quantities = matching if need_figure else inside
+            picks.append(Pick(evidence=ev, clause=clause, score=score, quantities=quantities, lead=lead))
     picks.sort(key=lambda p: -p.score)
     return picks
 

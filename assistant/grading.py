@@ -174,7 +174,7 @@ _EN_PARTS = [
     _MONTH + r"\s+(?P<emd>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<emy>\d{4}))?(?!\d)",
     r"(?<!\d)(?P<edm>\d{1,2})\s+" + _MONTH.replace("mon>", "mon2>") + r"(?:,?\s+(?P<edy>\d{4}))?",
     _MONTH.replace("mon>", "mon3>") + r",?\s+(?P<emy2>\d{4})(?!\d)",
-    r"\b(?:in|since|from|until|till|during|year|end of|quarter of|half of|Q[1-4])\s+"
+    r"\b(?:in|since|from|until|till|during|year|end of|quarter of|half of|Q[1-4]|H[12])\s+"
     r"(?P<eyear>(?:19|20)\d\d)(?![\d.%]|\s*(?:per|mil|bil|tho))",
     r"(?<![\d.A-Za-z])(?P<eord>\d+)(?:st|nd|rd|th)\b",
     r"\b(?P<wtens>" + "|".join(_TENS_EN) + r")-(?P<word>" + "|".join(_ORD_EN[1:10]) + r")\b",

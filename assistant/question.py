@@ -146,13 +146,16 @@ def expand_abbreviations(text: str) -> str:
 
 def analyze(raw: str, max_chars: int = 500) -> Question:
     """Turn a raw question into what the answerer needs; pure and deterministic."""
-    text = expand_abbreviations(normalize(clean_question(raw, max_chars)))
-    language = "zh" if has_cjk(text) else "en"
+    plain = normalize(clean_question(raw, max_chars))
+    language = "zh" if has_cjk(plain) else "en"
+    text = expand_abbreviations(plain) if language == "zh" else plain
     intents = [intent for intent, cue in _INTENT_CUES if cue.search(text)]
     if Intent.STATUS in intents and Intent.FIGURE in intents:
         intents.remove(Intent.STATUS)  # "…情况多少" asks a figure
-    if not intents:
-        intents = [Intent.FIGURE] if re.search(r"\d", text) else [Intent.STATUS]
+    asks_percent = bool(_PERCENT_ASK.search(text))
+    asked_unit = _asked_unit(text)
+    if not intents:  # "上半年GDP增速", "5G基站": a bare topic asks for its figure when it names a measure
+        intents = [Intent.FIGURE] if asks_percent or asked_unit or re.search(r"\d", text) else [Intent.STATUS]
     period = next((label for label, cue in _PERIODS if cue.search(text)), None)
     year_match = _YEAR.search(text)
     places = [word for word, flag in posseg.cut(text) if flag == "ns" and len(word) >= 2]
@@ -167,8 +170,8 @@ def analyze(raw: str, max_chars: int = 500) -> Question:
         period=period,
         year=int(year_match.group(1)) if year_match else None,
         places=places,
-        asked_unit=_asked_unit(text),
-        asks_percent=bool(_PERCENT_ASK.search(text)) or Intent.PROGRESS in intents,
+        asked_unit=asked_unit,
+        asks_percent=asks_percent or Intent.PROGRESS in intents,
         topic=topic,
         parts=parts if len(parts) > 1 else [text],
     )

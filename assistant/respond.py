@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.bridge import EnglishBridge
 from assistant.clauses import expand_to_sentence
-from assistant.compose import Draft, quote_picks, refusal
+from assistant.compose import Draft, merge_answers, quote_picks, refusal
 from assistant.evidence import (
     Evidence,
     Pick,
@@ -21,11 +22,14 @@ from assistant.models import Answer
 from assistant.question import Intent, Question, analyze
 from assistant.settings import Settings
 from assistant.targets import row_for_pick, target_answer
-from documents.models import Notice, Target, TargetKind
+from documents.errors import QuestionError
+from documents.models import Notice, Target
+from documents.series import chronology, period_label
 from index.embedder import Encoder
 from index.search import HybridRetriever
 
 PICK_FLOOR = 0.35
+FIGURE_MARGIN = 0.25  # how much better a clause without the asked figure may score before the question is refused
 
 
 def _content(text: str) -> str:
@@ -34,6 +38,7 @@ def _content(text: str) -> str:
 
 # a clause scoring under this answers nothing
 SEARCH_DEPTH = 4
+PERIOD_MARGIN = 0.15  # another period's answer is shown too when its clause scores this close to the best
 
 
 class Responder:
@@ -53,9 +58,14 @@ class Responder:
             settings,
         )
         self._by_id = {n.doc_id: n for n in notices}
+        self.bridge = EnglishBridge(notices)
+        self._home = " ".join(n.metadata.get("发文单位", "") + n.title for n in notices)  # the issuing city
 
-    def evidence(self, query: str, allowed: set[str], k: int = SEARCH_DEPTH) -> list[Evidence]:
-        hits = self.retriever.search(query, k * 3 if len(allowed) < len(self._by_id) else k)
+    def evidence(
+        self, query: str, allowed: set[str], k: int = SEARCH_DEPTH, lexical: str | None = None
+    ) -> list[Evidence]:
+        depth = k * 3 if len(allowed) < len(self._by_id) else k
+        hits = self.retriever.search(query, depth, lexical_query=lexical)
         return [make_evidence(h, self._by_id[h.chunk.doc_id]) for h in hits if h.chunk.doc_id in allowed][:k]
 
     def clause_similarity(self, question: Question, evidence: list[Evidence]) -> dict[tuple[str, int, int], float]:
@@ -68,8 +78,40 @@ class Responder:
         }
 
     def respond(self, question: Question) -> Answer:
+        if question.language == "en":
+            foreign = self.bridge.unknown_names(question.raw)
+            if foreign:
+                return refusal(question, f"the notices cover Xianning only, not {', '.join(foreign)}", None)
+            terms = self.bridge.terms(question.context or question.text)
+            if not terms:
+                return refusal(question, "none of its words occur in the notices", None)
+            question = question.model_copy(update={"topic": " ".join(terms)})
         answer = self._respond(question)
+        elsewhere = self._places_not_cited(question, answer)
+        if elsewhere:
+            places = "、".join(elsewhere) if question.language == "zh" else ", ".join(elsewhere)
+            reason = (
+                f"通报只涉及咸宁市,未涉及{places}"
+                if question.language == "zh"
+                else f"the notices are not about {places}"
+            )
+            answer = refusal(question, reason, None)
         return answer.model_copy(update={"context": question.context or question.text})
+
+    def _places_not_cited(self, question: Question, answer: Answer) -> list[str]:
+        """Places the question names that none of the cited paragraphs mentions (the home city aside)."""
+        if answer.refused:
+            return []
+        cited = "".join(c.text for c in answer.citations)
+        if question.language == "en":
+            names = self.bridge.names(question.raw)
+        else:
+            names = {p: {p, p.rstrip("市县区省")} for p in question.places}
+        return [
+            name
+            for name, forms in names.items()
+            if not any(f in cited for f in forms) and not any(f in self._home for f in forms)
+        ]
 
     def _respond(self, question: Question) -> Answer:
         notices, reason = select_notices(self.notices, question)
@@ -77,30 +119,42 @@ class Responder:
             return refusal(question, reason, None)
         places = unknown_places(question, self.notices)
         if places:
-            return refusal(
-                question,
-                f"通报只涉及咸宁市,未涉及{'、'.join(places)}" if question.language == "zh" else "another place",
-                None,
-            )
-        allowed = {n.doc_id for n in notices}
-        query = question.context or question.text
-        evidence = self.evidence(query, allowed)
+            other = f"通报只涉及咸宁市,未涉及{'、'.join(places)}" if question.language == "zh" else "another place"
+            return refusal(question, other, None)
+        if question.period is not None or len(notices) == 1:
+            return self._answer_from(question, {n.doc_id for n in notices})[0]
+        # No period named: answer from each notice that has it, labelled by period, earliest first.
+        tried = [(n, *self._answer_from(question, {n.doc_id})) for n in sorted(notices, key=chronology)]
+        found = [(n, a, score) for n, a, score in tried if not a.refused]
+        if not found:
+            return max(tried, key=lambda t: t[2])[1]
+        best = max(score for _, _, score in found)
+        kept = [(n, a) for n, a, score in found if score >= best - PERIOD_MARGIN]
+        if len(kept) == 1:
+            return kept[0][1]
+        return merge_answers(question, [(period_label(n, question.language == "en"), a) for n, a in kept])
+
+    def _answer_from(self, question: Question, allowed: set[str]) -> tuple[Answer, float]:
+        """The answer from the given notices, with the score of the clause it rests on (0 for a refusal)."""
+        english = question.language == "en"
+        lexical = question.topic if question.language == "en" else None
+        evidence = self.evidence(question.context or question.text, allowed, lexical=lexical)
         if not evidence or evidence[0].hit.score < self.settings.refuse_below:
-            return refusal(question, "没有找到相关内容" if question.language == "zh" else "nothing related found", None)
+            return refusal(question, "nothing related found" if english else "没有找到相关内容", None), 0.0
         if year_conflict(question, self.notices, evidence):
-            return refusal(question, f"通报未涉及{question.year}年的数据", evidence[0])
+            return refusal(question, f"通报未涉及{question.year}年的数据", evidence[0]), 0.0
         picks = self.pick_clauses(question, evidence, allowed)
         if not picks:
             what = "通报没有给出所问的数字" if wants_figure(question) else "没有找到足够相关的内容"
-            return refusal(
-                question, what if question.language == "zh" else "the notice gives no such figure", evidence[0]
-            )
+            return refusal(question, "the notice gives no such figure" if english else what, evidence[0]), 0.0
+        score = max(p.score for p in picks)
         row = self.ledger_row(question, picks)
         if row is not None:
-            return target_answer(question, row, self._by_id[row.doc_id], [p.evidence for p in picks] + evidence)
+            evidence_for_row = [p.evidence for p in picks] + evidence
+            return target_answer(question, row, self._by_id[row.doc_id], evidence_for_row, score), score
         draft = Draft(question)
-        quote_picks(draft, picks, label_periods=len({p.evidence.notice.doc_id for p in picks}) > 1)
-        return draft.answer(confidence=sum(p.score for p in picks) / len(picks), intent=question.primary.value)
+        quote_picks(draft, picks, label_periods=False)
+        return draft.answer(confidence=score, intent=question.primary.value), score
 
     def pick_clauses(self, question: Question, evidence: list[Evidence], allowed: set[str]) -> list[Pick]:
         """The best clause for each part of the question (several for a list).
@@ -111,7 +165,10 @@ class Responder:
         parts = question.parts if len(question.parts) > 1 else [question.context or question.text]
         picks: list[Pick] = []
         for index, part in enumerate(parts):
-            sub = analyze(part) if len(parts) > 1 else question
+            try:
+                sub = analyze(part) if len(parts) > 1 else question
+            except QuestionError:
+                continue  # a fragment with no words of its own
             elliptical = index > 0 and len(_content(sub.topic)) <= 3 and picks
             if elliptical:
                 pool = [p.evidence for p in picks]
@@ -120,14 +177,22 @@ class Responder:
             else:
                 pool = evidence
             similarity = self.clause_similarity(sub, pool)
-            topic = topic_grams(sub.topic) if question.language == "zh" else set()
+            topic = topic_grams(sub.topic if question.language == "zh" else question.topic)
             ranked = [p for p in score_clauses(sub, topic, pool, similarity) if p.score >= PICK_FLOOR]
             ranked = [p for p in ranked if all(p.clause != q.clause or p.evidence is not q.evidence for q in picks)]
-            if not ranked or (wants_figure(sub) and not ranked[0].quantities):
+            if wants_figure(sub):  # the best clause that states a figure of the asked kind, if it is close enough
+                with_figure = [p for p in ranked if p.quantities]
+                if not with_figure or with_figure[0].score < ranked[0].score - FIGURE_MARGIN:
+                    continue
+                ranked = with_figure
+            if not ranked:
                 continue
             chosen = [ranked[0]]
             if question.primary == Intent.LIST:
                 chosen += [p for p in ranked[1:6] if p.score >= ranked[0].score - 0.12][:3]
+            elif question.primary == Intent.STATUS:  # 高标准农田建设进展: each year's batch has its own sentence
+                same = [p for p in ranked[1:4] if p.evidence is ranked[0].evidence]
+                chosen += [p for p in same if p.score >= ranked[0].score - 0.05][:1]
             picks += chosen
         return picks
 
@@ -140,10 +205,6 @@ class Responder:
             return None  # several things asked: quote each
         pick = next((p for p in picks if p.quantities), picks[0])
         row = row_for_pick(pick, self.ledger, whole_sentence=question.primary in (Intent.PROGRESS, Intent.TARGET))
-        if row is None:
-            return None
-        if question.primary == Intent.STATUS and row.kind not in (TargetKind.GROWTH_RATE, TargetKind.CEILING):
-            return None  # a project's status is told in the notice's words
         return row
 
     @staticmethod

@@ -28,7 +28,7 @@ class Settings(BaseModel):
     port: int = Field(default=7860, ge=1, le=65535, description="port the web chat listens on")
     top_k: int = Field(default=5, ge=1, le=50, description="paragraphs retrieved per question")
     refuse_below: float = Field(
-        default=0.35, ge=0.0, le=1.0, description="calibrated retrieval score under which a question is refused"
+        default=0.15, ge=0.0, le=1.0, description="calibrated retrieval score under which a question is refused"
     )
     max_question_chars: int = Field(default=500, ge=10, description="longer questions are rejected with a message")
     max_notice_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="larger notice files are refused")

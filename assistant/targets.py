@@ -69,7 +69,9 @@ def _pct(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.1'))}%"
 
 
-def target_answer(question: Question, row: Target, notice: Notice, evidence: list[Evidence]) -> Answer:
+def target_answer(
+    question: Question, row: Target, notice: Notice, evidence: list[Evidence], score: float = 0.9
+) -> Answer:
     """State the row's figures as the notice writes them, its progress with the formula, and cite them."""
     english = question.language == "en"
     draft = Draft(question)
@@ -91,7 +93,7 @@ def target_answer(question: Question, row: Target, notice: Notice, evidence: lis
         draft.pieces.append(
             f" ⚠ 通报所述比例与数字不一致:{row.rate_check}" if not english else f" Note: {row.rate_check}."
         )
-    return draft.answer(confidence=0.9, intent=f"target:{row.kind.value}", derived=derived)
+    return draft.answer(confidence=score, intent=f"target:{row.kind.value}", derived=derived)
 
 
 def _derived(row: Target) -> list[Derived]:

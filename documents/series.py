@@ -28,6 +28,15 @@ def notice_period(notice: Notice) -> tuple[int | None, str | None]:
 def period_label(notice: Notice, english: bool = False) -> str:
     """'2021年一季度' or '2021 Q1' for showing which notice an answer came from."""
     year, period = notice_period(notice)
-    if english:
-        return " ".join(x for x in (str(year) if year else "", _PERIOD_EN.get(period or "", "")) if x) or notice.doc_id
+    if english:  # "Q1 2021": a year after the period reads as a date, never as a figure
+        return " ".join(x for x in (_PERIOD_EN.get(period or "", ""), str(year) if year else "") if x) or notice.doc_id
     return f"{year or ''}{'年' if year else ''}{period or ''}" or notice.doc_id
+
+
+_ORDER = {"一季度": 1, "上半年": 2, "前三季度": 3, "全年": 4}
+
+
+def chronology(notice: Notice) -> tuple[int, int, str]:
+    """Sort key: year, then period within the year (一季度 < 上半年 < 前三季度 < 全年)."""
+    year, period = notice_period(notice)
+    return (year or 0, _ORDER.get(period or "", 5), notice.doc_id)

@@ -86,16 +86,18 @@ class HybridRetriever:
         self.index, self.dense_weight = index, dense_weight
         self.dense = DenseRetriever(index, encoder)
 
-    def search(self, query: str, k: int) -> list[Hit]:
+    def search(self, query: str, k: int, lexical_query: str | None = None) -> list[Hit]:
+        """Fused hits; `lexical_query` (e.g. Chinese words for an English question) feeds BM25 instead of `query`."""
         width = max(CANDIDATES, k)
         lexical: dict[int, float] = {}
         scores = None
-        if has_cjk(query):
-            scores = self.index.lexical.scores(query)
+        words = lexical_query if lexical_query is not None else query
+        if has_cjk(words):
+            scores = self.index.lexical.scores(words)
             top = np.argsort(-scores, kind="stable")[:width]
             lexical = {int(r): float(scores[r]) for r in top if scores[r] > 0}
         dense = self.dense.neighbours(query, width, also=list(lexical))
         if scores is not None:  # every dense candidate gets its lexical score too, so both sides are complete
             for row in dense:
                 lexical.setdefault(row, float(scores[row]))
-        return _hits(self.index, fuse(dense, lexical, self.dense_weight, cross_lingual=scores is None), k)
+        return _hits(self.index, fuse(dense, lexical, self.dense_weight, cross_lingual=not has_cjk(query)), k)

@@ -26,7 +26,12 @@ NOTICE = Path("/work/shared/notices/xianning-2021-q1.txt")
 
 def item(**overrides: object) -> EvalItem:
     fields: dict[str, object] = {
-        "id": "t001", "lang": "zh", "kind": "fact", "question": "多少?", "gold": [], "numbers": [],
+        "id": "t001",
+        "lang": "zh",
+        "kind": "fact",
+        "question": "多少?",
+        "gold": [],
+        "numbers": [],
         "refuse": False,
     }
     return EvalItem.model_validate(fields | overrides)
@@ -36,16 +41,21 @@ def cite(text: str) -> Citation:
     return Citation(doc_id="doc", paragraph_id="p1", breadcrumb="一", text=text, start=0, end=len(text))
 
 
-def answer(text: str, *, cited: tuple[str, ...] = (), refused: bool = False, derived: dict[str, str] | None = None
-           ) -> Answer:
+def answer(
+    text: str, *, cited: tuple[str, ...] = (), refused: bool = False, derived: dict[str, str] | None = None
+) -> Answer:
     return Answer(
-        question="q", answer=text, refused=refused, confidence=0.5,
+        question="q",
+        answer=text,
+        refused=refused,
+        confidence=0.5,
         citations=[cite(c) for c in cited],
         derived=[Derived(name=k, value=Decimal(v), formula="") for k, v in (derived or {}).items()],
     )
 
 
 # --- rule 1: stating a figure ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "number", "english", "expected"),
@@ -149,8 +159,10 @@ def test_states_figure(text: str, number: str, english: bool, expected: bool) ->
     ],
 )
 def test_mentioned_figures(text: str, english: bool, expected: list[tuple[str, str, str]]) -> None:
-    got = [(Decimal(m.value), "%" if m.is_percent else "", "ord" if m.is_ordinal else "")
-           for m in mentioned_figures(text, english)]
+    got = [
+        (Decimal(m.value), "%" if m.is_percent else "", "ord" if m.is_ordinal else "")
+        for m in mentioned_figures(text, english)
+    ]
     assert got == [(Decimal(v), p, o) for v, p, o in expected]
 
 
@@ -187,19 +199,30 @@ GOLD = "目前2020年94个小区改造已全部开工,已完工27个"
         (item(numbers=["27"], derived={"progress_pct": 28.7}), answer("已完工27个,完成28.7%"), []),
         (item(numbers=["27"], derived={"progress_pct": 28.7}), answer("已完工27个,完成28.6%"), []),
         (item(numbers=["27"], derived={"progress_pct": 28.7}), answer("已完工27个,约28.8%"), []),
-        (item(numbers=["27"], derived={"progress_pct": 28.7}), answer("已完工27个,约28.9%"),
-         ["progress_pct 28.7 not stated (±0.1)"]),
-        (item(numbers=["27"], derived={"progress_pct": 28.7}), answer("已完工27个,完成28.7"),
-         ["progress_pct 28.7 not stated (±0.1)"]),
-        (item(numbers=["27"], derived={"progress_pct": 28.7}),
-         answer("已完工27个", derived={"progress_pct": "28.72"}), []),
+        (
+            item(numbers=["27"], derived={"progress_pct": 28.7}),
+            answer("已完工27个,约28.9%"),
+            ["progress_pct 28.7 not stated (±0.1)"],
+        ),
+        (
+            item(numbers=["27"], derived={"progress_pct": 28.7}),
+            answer("已完工27个,完成28.7"),
+            ["progress_pct 28.7 not stated (±0.1)"],
+        ),
+        (
+            item(numbers=["27"], derived={"progress_pct": 28.7}),
+            answer("已完工27个", derived={"progress_pct": "28.72"}),
+            [],
+        ),
         # rule 3: gold in a citation, after NFKC
         (item(gold=[GOLD]), answer("已全部开工", cited=(f"全面推进。{GOLD};2021年",)), []),
         (item(gold=[GOLD]), answer("已全部开工", cited=(GOLD.replace(",", ","),)), []),
         (item(gold=[GOLD]), answer("已全部开工", cited=("已完工27个",)), [f"no citation contains gold '{GOLD}'"]),
-        (item(gold=["一季度共召开市政府党组会议4次", "给予党纪政务处分400人"], kind="multi"),
-         answer("4次、400人", cited=("一季度共召开市政府党组会议4次",)),
-         ["no citation contains gold '给予党纪政务处分400人'"]),
+        (
+            item(gold=["一季度共召开市政府党组会议4次", "给予党纪政务处分400人"], kind="multi"),
+            answer("4次、400人", cited=("一季度共召开市政府党组会议4次",)),
+            ["no citation contains gold '给予党纪政务处分400人'"],
+        ),
         # rule 4: length limits after markers are stripped
         (item(), answer("字" * 200), []),
         (item(), answer("字" * 201), ["answer too long: 201 > 200 chars"]),
@@ -212,16 +235,25 @@ GOLD = "目前2020年94个小区改造已全部开工,已完工27个"
         # rule 4: at most 2 × (numbers + derived) + 4 figures; dates and spelled numbers are not counted
         (item(numbers=["1"]), answer("1、2、3、4、5、6"), []),
         (item(numbers=["1"]), answer("1、2、3、4、5、6、7"), ["too many figures: 7 > 6"]),
-        (item(numbers=["1"], derived={"progress_pct": 10.0}), answer("1、2、3、4、5、6、7、8,10%"),
-         ["too many figures: 9 > 8"]),
+        (
+            item(numbers=["1"], derived={"progress_pct": 10.0}),
+            answer("1、2、3、4、5、6、7、8,10%"),
+            ["too many figures: 9 > 8"],
+        ),
         (item(numbers=["1"]), answer("2021年1月1日至3月31日,1、2、3、4、5、6"), []),
         (item(numbers=["1"]), answer("1、2、3、4、5、6,四个、两批"), []),
         (item(numbers=["1"]), answer("1、2、3、4、5[6][7][8]"), []),
         # rule 4: English question gets at least four English words
-        (item(lang="en", kind="en", numbers=["29"]), answer("29个试点小区"),
-         ["English question answered without 4 English words"]),
-        (item(lang="en", kind="en", numbers=["29"]), answer("29 [P3] 个 pilot communities built"),
-         ["English question answered without 4 English words"]),
+        (
+            item(lang="en", kind="en", numbers=["29"]),
+            answer("29个试点小区"),
+            ["English question answered without 4 English words"],
+        ),
+        (
+            item(lang="en", kind="en", numbers=["29"]),
+            answer("29 [P3] 个 pilot communities built"),
+            ["English question answered without 4 English words"],
+        ),
         (item(lang="en", kind="en", numbers=["29"]), answer("29 pilot communities were built."), []),
         (item(numbers=["29"]), answer("29个"), []),
     ],
@@ -235,14 +267,20 @@ def test_grade(it: EvalItem, ans: Answer, reasons: list[str]) -> None:
 
 def test_grade_reports_every_failure() -> None:
     result = grade(item(numbers=["236"], gold=[GOLD], derived={"progress_pct": 23.6}), answer("无"))
-    assert result.reasons == ["missing figure 236", "progress_pct 23.6 not stated (±0.1)",
-                              f"no citation contains gold '{GOLD}'"]
+    assert result.reasons == [
+        "missing figure 236",
+        "progress_pct 23.6 not stated (±0.1)",
+        f"no citation contains gold '{GOLD}'",
+    ]
 
 
 def test_summarize() -> None:
-    grades = [Grade(item_id="d001", kind="fact", passed=True), Grade(item_id="d002", kind="fact", passed=True),
-              Grade(item_id="d003", kind="refuse", passed=False, reasons=["should have refused"]),
-              Grade(item_id="d004", kind="indicator", passed=True)]
+    grades = [
+        Grade(item_id="d001", kind="fact", passed=True),
+        Grade(item_id="d002", kind="fact", passed=True),
+        Grade(item_id="d003", kind="refuse", passed=False, reasons=["should have refused"]),
+        Grade(item_id="d004", kind="indicator", passed=True),
+    ]
     text = summarize(grades)
     lines = text.splitlines()
     assert lines[0].split() == ["kind", "passed", "total", "%"]
@@ -256,13 +294,14 @@ def test_summarize() -> None:
 
 # --- loading and the real dev set -----------------------------------------------------------------
 
+
 def test_load_items_names_bad_line(tmp_path: Path) -> None:
     good = '{"id": "x1", "lang": "zh", "kind": "fact", "question": "q", "gold": [], "numbers": [], "refuse": false}'
     path = tmp_path / "gold.jsonl"
     path.write_text(f"{good}\n\n{good}\n{{not json\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 4"):
         load_items(path)
-    path.write_text(f"{good}\n{{\"id\": \"x2\"}}\n", encoding="utf-8")
+    path.write_text(f'{good}\n{{"id": "x2"}}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="line 2"):
         load_items(path)
     path.write_text(f"{good}\n\n{good}\n", encoding="utf-8")
@@ -296,8 +335,16 @@ def _paragraph(gold: str) -> str:
 def test_dev_set_loads() -> None:
     items = load_items(DEV)
     assert len(items) == 40
-    assert Counter(i.kind for i in items) == {"indicator": 2, "target": 6, "fact": 12, "status": 6, "list": 2,
-                                             "multi": 1, "en": 5, "refuse": 6}
+    assert Counter(i.kind for i in items) == {
+        "indicator": 2,
+        "target": 6,
+        "fact": 12,
+        "status": 6,
+        "list": 2,
+        "multi": 1,
+        "en": 5,
+        "refuse": 6,
+    }
     for it in items:
         assert not it.refuse or (not it.gold and not it.numbers)
         for number in it.numbers:  # each figure is stated by its own gold paragraph

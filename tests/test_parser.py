@@ -52,8 +52,18 @@ def test_q1_outline_shape(q1: Notice) -> None:
 
 # Paragraph counts per section (heading line included), counted by reading the notice.
 SECTION_PARAGRAPHS = {
-    "s1.1": 2, "s1.2.3": 1, "s2.1.1": 4, "s2.1.3": 4, "s2.2.3": 7, "s2.4.1": 6, "s2.5.1": 3,
-    "s2.7.2": 6, "s2.7.3": 7, "s2.8.1": 1, "s2.8.4": 1, "s3": 3,
+    "s1.1": 2,
+    "s1.2.3": 1,
+    "s2.1.1": 4,
+    "s2.1.3": 4,
+    "s2.2.3": 7,
+    "s2.4.1": 6,
+    "s2.5.1": 3,
+    "s2.7.2": 6,
+    "s2.7.3": 7,
+    "s2.8.1": 1,
+    "s2.8.4": 1,
+    "s3": 3,
 }
 
 

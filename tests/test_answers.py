@@ -1,0 +1,140 @@
+"""The product end to end on the real notice, the real model and the real index."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.batch import safe_ask
+from assistant.evaluate import grade_all
+from assistant.faithfulness import unsupported_figures
+from assistant.grading import load_items, mentioned_figures
+from assistant.models import Answer, ErrorReply
+from documents.errors import QuestionError
+from tests.conftest import DEV_SET
+
+pytestmark = pytest.mark.model
+
+
+def _numbers(answer: Answer) -> set[str]:
+    return {m.text for m in mentioned_figures(answer.answer, english=answer.language == "en")}
+
+
+def test_dev_set_passes_the_grading_rule(assistant) -> None:
+    items = load_items(DEV_SET)
+    grades = grade_all(assistant, items)
+    passed = sum(g.passed for g in grades)
+    failures = [f"{g.item_id}: {'; '.join(g.reasons)}" for g in grades if not g.passed]
+    assert passed / len(items) >= 0.9, failures
+    assert all(g.passed for g, item in zip(grades, items, strict=True) if item.refuse), failures
+
+
+def test_every_dev_answer_states_only_cited_figures(assistant) -> None:
+    for item in load_items(DEV_SET):
+        answer = assistant.ask(item.question)
+        assert unsupported_figures(answer) == [], (item.id, answer.answer)
+        assert answer.refused == (not answer.citations)
+
+
+def test_target_progress_with_formula_and_citation(assistant) -> None:
+    answer = assistant.ask("5G基站建设进度")
+    assert {"236", "1000", "23.6%"} <= _numbers(answer)
+    assert answer.derived[0].formula == "236 / 1000 = 23.6%" and answer.derived[0].value == Decimal("23.6")
+    assert [c.paragraph_id for c in answer.citations] == ["p013"]
+    assert {(f.text, f.role) for f in answer.figures} >= {("236座", "actual"), ("1000座", "target")}
+
+
+def test_ceiling_indicator_status(assistant) -> None:
+    answer = assistant.ask("失业率控制得怎么样")
+    assert "3.52%" in answer.answer and "4.5%" in answer.answer and "以内" in answer.answer
+    assert answer.citations[0].paragraph_id == "p009"
+
+
+def test_follow_ups_use_the_conversation(assistant) -> None:
+    first = assistant.ask("5G基站建了多少?")
+    assert "236" in _numbers(first)
+    second = assistant.ask("目标呢?", [first])
+    assert "1000" in _numbers(second) and second.citations[0].paragraph_id == "p013"
+    third = assistant.ask("完成了百分之几?", [first, second])
+    assert any(d.value == Decimal("23.6") for d in third.derived)
+
+
+def test_english_question_gets_english_answer_with_same_figures(assistant) -> None:
+    answer = assistant.ask("How many 5G base stations were built in Q1?")
+    assert answer.language == "en" and not answer.refused
+    assert "236" in answer.answer and "against a target" in answer.answer
+    employment = assistant.ask("How many new urban jobs were created in the first quarter?")
+    assert "3.7万 (37,000)" in employment.answer and "5193" in employment.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "paragraph"),
+    [
+        ("ODR企業建成了幾個", "20", "p025"),  # traditional characters
+        ("火炬年报线上陪训了多少家入统企业", "465", "p038"),  # typo 陪训 for 培训
+        ("外贸增长多少", "187.9%", "p009"),  # other words: 外贸 for 进出口
+        ("新造林完成了多少", "5.19万", "p078"),
+    ],
+)
+def test_phrasings_find_their_figure(assistant, question: str, figure: str, paragraph: str) -> None:
+    answer = assistant.ask(question)
+    assert figure in _numbers(answer) and answer.citations[0].paragraph_id == paragraph
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "黄石市一季度进出口增速是多少?",  # another city
+        "咸宁2020年全年GDP增长了多少?",  # another period
+        "What was Xianning's retail sales growth in the third quarter of 2021?",
+        "一季度全市粮食产量多少吨?",  # a figure the notice never gives
+        "一季度社会消费品零售总额是多少亿元?",  # only its growth rate is given
+    ],
+)
+def test_questions_the_notices_do_not_cover_are_refused(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and not answer.figures
+    assert not [m for m in mentioned_figures(answer.answer) if not m.is_date]
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t", "\x00\x01\x02", "？？！！", "a" * 100_000])
+def test_unusable_questions_get_a_message_not_a_traceback(assistant, question: str) -> None:
+    with pytest.raises(QuestionError):
+        assistant.ask(question)
+    reply = safe_ask(assistant, question)
+    assert isinstance(reply, ErrorReply) and reply.error
+
+
+FRAGMENTS = [
+    "5G基站",
+    "失业率",
+    "高新技术企业",
+    "老旧小区",
+    "新造林",
+    "科技成果登记",
+    "出口",
+    "民生支出",
+    "疫苗接种",
+    "垃圾分类",
+    "充电站",
+    "赤壁长江公路大桥",
+    "城镇就业",
+    "亿元以上项目",
+    "债券",
+    "信访",
+    "黄石",
+    "粮食",
+]
+FRAMES = ["{}是多少", "{}完成了多少", "{}的目标呢", "{}进展怎么样", "一季度{}增长多少", "上半年{}多少", "{}完成率"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(FRAGMENTS), st.sampled_from(FRAMES), st.sampled_from(["", "?", "呢", "  ", "吗"]))
+def test_fuzzed_questions_never_state_an_uncited_figure(assistant, fragment: str, frame: str, tail: str) -> None:
+    answer = assistant.ask(frame.format(fragment) + tail)
+    assert unsupported_figures(answer) == []
+    if not answer.refused:
+        assert answer.citations and all(c.text for c in answer.citations)

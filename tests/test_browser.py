@@ -1,0 +1,230 @@
+"""The web chat in a real browser: `python -m assistant serve` on a free port, driven by Debian's Chromium.
+
+Waits are event based (selectors and page conditions), with generous timeouts for the first answers.
+Screenshots of every test go to test-artifacts/; chat.png and targets.png also go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+ANSWER_MS = 60_000
+UI_MS = 20_000
+
+pytestmark = pytest.mark.browser
+if not CHROMIUM.exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """Start the real app (real Assistant.load) in a subprocess and wait until it answers HTTP."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    log = (ARTIFACTS / "server.log").open("w", encoding="utf-8")
+    command = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 600  # first run converts the model and builds the index
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited ({process.returncode}); see {ARTIFACTS / 'server.log'}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer at {url}; see {ARTIFACTS / 'server.log'}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Session:
+    page: sync_api.Page
+    dialogs: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+
+@pytest.fixture()
+def session(browser: sync_api.Browser, server_url: str, request: pytest.FixtureRequest) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(UI_MS)
+    opened = Session(page)
+    page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+    page.on("request", lambda r: None if r.url.startswith(local) else opened.external.append(r.url))
+    page.goto(server_url)
+    page.wait_for_selector("#question textarea", timeout=ANSWER_MS)
+    yield opened
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def ask(s: Session, question: str) -> str:
+    """Type a question, press Enter and wait for its answer; returns the answer's text."""
+    bots = s.page.locator("#chat [data-testid='bot']")
+    before = bots.count()
+    s.page.fill("#question textarea", question)
+    s.page.press("#question textarea", "Enter")
+    s.page.wait_for_function(
+        "n => document.querySelectorAll(\"#chat [data-testid='bot']\").length > n", arg=before, timeout=ANSWER_MS
+    )
+    s.page.wait_for_selector(
+        f"#cite-panel .cite-panel[data-turn='{before}'], #cite-panel .cite-panel.empty", timeout=ANSWER_MS
+    )
+    return bots.nth(before).inner_text()
+
+
+def test_first_screen_explains_itself(session: Session) -> None:
+    page = session.page
+    sync_api.expect(page.locator("#hero h1")).to_contain_text("通报问答")
+    for example in ("5G基站建设进度", "How many 5G base stations were built in Q1?"):
+        sync_api.expect(page.locator("#examples button.example", has_text=example)).to_be_visible()
+    sync_api.expect(page.locator("#cite-panel")).to_contain_text("引用原文")
+    assert session.external == [], f"the page reached out to the network: {session.external}"
+
+
+def test_5g_answer_citation_follow_up_and_jump(session: Session) -> None:
+    page = session.page
+    reply = ask(session, "5G基站建设进度")
+    assert "236" in reply and "1000" in reply and "23.6%" in reply
+    chip = page.locator("#cite-panel .cite-panel[data-turn='0'] button.chip").first
+    sync_api.expect(chip).to_contain_text("p013")
+    chip.click()
+    card = page.locator("#cite-panel .cite-card")
+    sync_api.expect(card).to_contain_text("全市新建5G基站236座")
+    sync_api.expect(card.locator("mark", has_text="236座")).to_be_visible()
+    sync_api.expect(card).to_contain_text("236 / 1000 = 23.6%")
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS_SHOTS / "chat.png"))
+
+    follow_up = ask(session, "目标呢?")
+    assert follow_up.strip() and not follow_up.startswith("⚠️")
+    if "1000" not in follow_up:
+        warnings.warn(f"library: the follow-up 目标呢? did not give the 5G target: {follow_up!r}", stacklevel=1)
+    page.locator("#chat [data-testid='bot']").first.click()  # an earlier answer shows its citations again
+    sync_api.expect(page.locator("#cite-panel .cite-panel[data-turn='0']")).to_be_visible()
+
+    page.locator("#cite-panel button.jump").first.click()
+    sync_api.expect(page.locator("#notice .hit")).to_have_attribute("id", "xianning-2021-q1-p013")
+    sync_api.expect(page.locator("#notice .hit")).to_be_in_viewport()
+    assert session.external == []
+
+
+def test_english_question_gets_english_text(session: Session) -> None:
+    session.page.locator("#examples button.example", has_text="How many 5G base stations").click()
+    session.page.wait_for_selector("#chat [data-testid='bot']", timeout=ANSWER_MS)
+    session.page.wait_for_selector(
+        "#cite-panel .cite-panel[data-turn='0'], #cite-panel .cite-panel.empty", timeout=ANSWER_MS
+    )
+    reply = session.page.locator("#chat [data-testid='bot']").first.inner_text().strip()
+    assert re.match(r"[A-Za-z]", reply), reply
+    assert len(re.findall(r"[A-Za-z]{2,}", reply)) >= 4, reply
+
+
+def test_hostile_questions_show_as_text_and_run_nothing(session: Session) -> None:
+    page = session.page
+    for number, hostile in enumerate(
+        ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))"]
+    ):
+        ask(session, hostile)
+        sync_api.expect(page.locator("#chat [data-testid='user']").nth(number)).to_have_text(hostile)
+    assert page.locator("#chat script, #chat img[src='x'], a[href^='javascript']").count() == 0
+    assert session.dialogs == [], f"a dialog fired: {session.dialogs}"
+    page.click("#clear")
+    sync_api.expect(page.locator("#chat [data-testid='user']")).to_have_count(0)
+    sync_api.expect(page.locator("#cite-panel")).to_contain_text("提问后")
+
+
+def test_targets_tab_table_filter_chart_and_source(session: Session) -> None:
+    page = session.page
+    page.get_by_role("tab", name=re.compile("目标台账")).click()
+    rows = page.locator("#ledger .virtual-row")  # gradio 6 renders only a window of rows (a virtual list)
+    sync_api.expect(rows.first).to_be_visible()
+    total = int(re.search(r"共\s*(\d+)\s*项目标", page.locator("#ledger-summary").inner_text()).group(1))
+    assert total > 10 and rows.count() > 5
+    sync_api.expect(page.locator("#ledger-chart .chart-row").first).to_be_visible()
+
+    page.fill("#ledger-filter textarea", "5G")
+    sync_api.expect(page.locator("#ledger-summary")).not_to_contain_text(f"共 {total} 项目标")
+    texts = rows.all_inner_texts()
+    assert texts and all("5G" in t for t in texts)
+    rows.filter(has_text="新建5G基站").first.get_by_role("gridcell").nth(3).click()
+    source = page.locator("#ledger-source")
+    sync_api.expect(source).to_contain_text("全市新建5G基站236座")
+    sync_api.expect(source.locator("mark", has_text="1000座")).to_be_visible()
+
+    page.fill("#ledger-filter textarea", "")
+    sync_api.expect(page.locator("#ledger-summary")).to_contain_text(f"共 {total} 项目标")
+    page.locator("#hero h1").click()  # move focus off the table so no stale cell selection shows
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS_SHOTS / "targets.png"), full_page=True)
+
+
+def test_notice_tab_finds_a_paragraph_by_id(session: Session) -> None:
+    page = session.page
+    page.get_by_role("tab", name=re.compile("通报原文")).click()
+    sync_api.expect(page.locator("#notice .meta")).to_be_visible()
+    assert page.locator("#notice p.para[id^='xianning-2021-q1-p']").count() > 50
+    page.fill("#notice-find textarea", "13")
+    page.press("#notice-find textarea", "Enter")
+    hit = page.locator("#notice .hit")
+    sync_api.expect(hit).to_have_attribute("id", "xianning-2021-q1-p013")
+    sync_api.expect(hit).to_contain_text("p013")
+    sync_api.expect(hit).to_be_in_viewport()
