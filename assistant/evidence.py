@@ -52,7 +52,7 @@ def unit_matches(quantity: Quantity, question: Question) -> bool:
         return quantity.kind == QuantityKind.RANK
     if quantity.kind == QuantityKind.RANK:
         return False
-    if question.primary == Intent.PROGRESS and quantity.kind != QuantityKind.YEAR_SPAN:
+    if Intent.PROGRESS in question.intents and quantity.kind != QuantityKind.YEAR_SPAN:
         return True  # a count can answer "how far along" once the ledger pairs it with its target
     if question.asks_percent and question.asked_unit is None:
         return quantity.kind in (QuantityKind.PERCENT, QuantityKind.PERCENTAGE_POINT)

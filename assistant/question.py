@@ -171,7 +171,7 @@ def analyze(raw: str, max_chars: int = 500) -> Question:
         year=int(year_match.group(1)) if year_match else None,
         places=places,
         asked_unit=asked_unit,
-        asks_percent=asks_percent or Intent.PROGRESS in intents,
+        asks_percent=asks_percent,
         topic=topic,
         parts=parts if len(parts) > 1 else [text],
     )
