@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.clauses import STATUS_WORDS, Span, bigrams, clauses, coverage
+from assistant.clauses import STATUS_WORDS, Span, bigrams, clauses, coverage, expand_to_sentence
 from assistant.question import Intent, Question
 from documents.models import Notice, Paragraph, Quantity, QuantityKind
 from documents.quantities import extract_quantities
@@ -72,6 +72,7 @@ _FRAME_WORDS = re.compile(
     r"一季度|第一季度|上半年|前三季度|全年|今年|目前|现在|截至|全市|我市|咸宁市?|亿元|万元|多少|几个|一下|情况"
 )
 MIN_COVERAGE = 0.3  # a clause whose sentence shares less of the question's terms does not answer it
+TYPO_DENSE = 0.85  # a clause this close in meaning passes the lexical gate anyway (typos: 黄金口 for 黄荆口)
 MIN_COVERAGE_EN = 0.15  # English terms come through a dictionary, with a few senses that never match
 
 
@@ -92,7 +93,11 @@ def select_notices(notices: list[Notice], question: Question) -> tuple[list[Noti
 
 def unknown_places(question: Question, notices: list[Notice]) -> list[str]:
     """Place names in the question that no notice mentions (another city is not covered)."""
-    return [p for p in question.places if not any(p in n.text for n in notices) and not p.endswith("全市")]
+    return [
+        p
+        for p in question.places
+        if p[-1] in "市县区省州" and not any(p in n.text for n in notices) and not p.endswith("全市")
+    ]
 
 
 def year_conflict(question: Question, notices: list[Notice], evidence: list[Evidence]) -> bool:
@@ -111,6 +116,7 @@ def score_clauses(
     topic: set[str],
     evidence: list[Evidence],
     clause_similarity: dict[tuple[str, int, int], float] | None = None,
+    relaxed: bool = False,
 ) -> list[Pick]:
     """Every clause of the evidence paragraphs, scored for how well it answers the question."""
     picks: list[Pick] = []
@@ -121,11 +127,13 @@ def score_clauses(
         for i, clause in enumerate(spans):
             context = "".join(s.text for s in spans[max(0, i - 1) : i + 2])
             lexical = 0.7 * coverage(topic, clause.text) + 0.3 * coverage(topic, context) if topic else 0.0
-            if topic and coverage(topic, context) < (MIN_COVERAGE if question.language == "zh" else MIN_COVERAGE_EN):
-                continue
             cross = question.language == "en"
             cosine = (clause_similarity or {}).get((ev.hit.chunk.id, clause.start, clause.end), 0.0)
             dense = calibrate_dense(cosine, cross) if clause_similarity else 0.0
+            floor = MIN_COVERAGE if question.language == "zh" else MIN_COVERAGE_EN
+            covered = coverage(topic, context) if topic else 0.0
+            if topic and not relaxed and covered < floor and (dense < TYPO_DENSE or covered == 0):
+                continue
             score = (0.5 * lexical + 0.5 * dense) if clause_similarity and topic else max(lexical, dense)
             if question.language == "en":
                 score = 0.35 * lexical + 0.65 * dense  # dictionary terms are a hint; the embedding leads
@@ -139,6 +147,14 @@ def score_clauses(
             lead = spans[i - 1] if i and topic and coverage(topic, clause.text) < 0.3 else None
             if lead and re.search(r"[。;；!?！？]", text[lead.end : clause.start]):
                 lead = None  # never reach back into the sentence before
+            said = (lead.text if lead else "") + clause.text
+            if question.period and question.period in expand_to_sentence(text, clause).text:
+                score += 0.1  # 一季度民生支出 is the 一季度 sentence, not the year's budget
+            if need_figure and question.measure and not bigrams(question.measure) & bigrams(said):
+                continue  # 总投资多少: a clause about 已使用资金 does not state what is asked
+            numbers = re.findall(r"\d+(?:\.\d+)?", question.topic)
+            if numbers:  # 10亿元以上的项目: a figure named in the question must be in the answer's sentence
+                score += 0.15 if all(n in said for n in numbers) else -0.15
             quantities = matching if need_figure else inside
             picks.append(Pick(evidence=ev, clause=clause, score=score, quantities=quantities, lead=lead))
     picks.sort(key=lambda p: -p.score)

@@ -34,6 +34,8 @@ class Question(BaseModel):
     places: list[str] = []
     asked_unit: str | None = None  # measure word asked for: 家, 人, 元 …
     asks_percent: bool = False
+    keyword_only: bool = False  # no question words at all ("疫苗接种剂次"): a figure if there is one, else status
+    measure: str = ""  # the noun a figure is asked of ("总投资多少" → 总投资): the answering clause should name it
     topic: str = ""  # the question without its question words, for matching
     parts: list[str] = []  # sub-questions of a compound question
     context: str = ""  # for a follow-up: the earlier question it continues, merged with this one
@@ -57,7 +59,7 @@ _INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
     (
         Intent.STATUS,
         re.compile(
-            r"进展|情况|怎么样|如何|建成了吗|建好了吗|完成了吗|签约了吗|开工了吗|到哪|什么阶段|状态|了吗|吗$|"
+            r"程度|到哪一步|建得怎么样|怎样|啥进度|进度如何|进展|情况|怎么样|如何|建成了吗|建好了吗|完成了吗|签约了吗|开工了吗|到哪|什么阶段|状态|了吗|吗$|"
             r"status|\bstand|where (?:does|is)|what is happening|been (?:built|completed|signed)\?"
         ),
     ),
@@ -80,7 +82,8 @@ _PERCENT_ASK = re.compile(
     r"百分之几|增长多少|增速|增幅|涨幅|比例|比重|占比|覆盖率|率多少|率是多少|达到多少%|percent|growth|rate|share"
 )
 _QUESTION_WORDS = re.compile(
-    r"请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|第几|是什么|什么|怎么样|如何|情况|进展|进度|了吗|吗|呢|啊|呀|"
+    r"请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|第几|是什么|什么|怎么样|怎么|如何|情况|进展|进度|了吗|"
+    r"吗|呢|啊|呀|啥|咋|多大|多高|"
     r"哪些|哪几|有没有|是否|现在|目前|今年|[?？!！。,，、\s]"
 )
 _UNIT_WORDS = "家个座项人次名件户条台株亩份起所处块期批宗元吨"
@@ -101,9 +104,59 @@ def clean_question(raw: str, max_chars: int) -> str:
     return text
 
 
+_NOT_UNITS = ("项目", "人员", "人数", "家庭", "个人", "次数", "名称", "期间", "所有", "处理", "条件", "件事", "块钱")
+_GENERIC_MEASURES = frozenset(
+    [
+        "完成",
+        "建成",
+        "开工",
+        "引进",
+        "新增",
+        "实现",
+        "参加",
+        "收到",
+        "达到",
+        "增长",
+        "一共",
+        "总共",
+        "目前",
+        "目标",
+        "任务",
+        "计划",
+        "进度",
+        "比例",
+        "数量",
+        "金额",
+        "数字",
+        "情况",
+        "完成率",
+        "完工率",
+        "全年",
+        "年度",
+    ]
+)
+_PARTICLES = {"了", "的", "是", "有", "要", "共", "为", "达到", "一共", "总共", "还", "已", "已经"}
+
+
+def _measure(text: str) -> str:
+    """The word right before 多少/几 when it names what is counted: 市第二人民医院总投资多少 → 总投资."""
+    words = [w for w in posseg.lcut(text)]
+    for i, pair in enumerate(words):
+        if pair.word not in ("多少", "几") and not pair.word.startswith(("多少", "几")):
+            continue
+        nouns = [w for w in words[:i] if w.word not in _PARTICLES]
+        last = nouns[-1] if nouns else None
+        if last and len(last.word) >= 2 and last.flag.startswith("n") and last.word not in _GENERIC_MEASURES:
+            return last.word  # only a noun: 增涨/贷出去 are verbs and say nothing of what is counted
+        return ""
+    return ""
+
+
 def _asked_unit(text: str) -> str | None:
     for match in _ASK_UNIT.finditer(text):
         word = match.group(1)
+        if word.startswith(_NOT_UNITS):
+            continue
         if word[0] in _UNIT_WORDS:
             if word.startswith("亿") or word.startswith("万"):
                 return "元" if "元" in word else None
@@ -154,14 +207,15 @@ def analyze(raw: str, max_chars: int = 500) -> Question:
         intents.remove(Intent.STATUS)  # "…情况多少" asks a figure
     asks_percent = bool(_PERCENT_ASK.search(text))
     asked_unit = _asked_unit(text)
-    if not intents:  # "上半年GDP增速", "5G基站": a bare topic asks for its figure when it names a measure
-        intents = [Intent.FIGURE] if asks_percent or asked_unit or re.search(r"\d", text) else [Intent.STATUS]
+    keyword_only = not intents
+    if keyword_only:  # "上半年GDP增速", "疫苗接种剂次": a bare topic asks for its figure (status if it has none)
+        intents = [Intent.FIGURE]
     period = next((label for label, cue in _PERIODS if cue.search(text)), None)
     year_match = _YEAR.search(text)
     places = [word for word, flag in posseg.cut(text) if flag == "ns" and len(word) >= 2]
     topic = _QUESTION_WORDS.sub(" ", text)
     topic = re.sub(r"\s+", " ", topic).strip()
-    parts = [p for p in re.split(r"[?？;；]|[,，](?=[^,，]*(?:多少|几|吗|呢))", text) if p.strip()]
+    parts = [p for p in re.split(r"[?？;；]|[,，](?=[^,，]*(?:多少|几|吗|呢|多大|多高|如何|怎样))", text) if p.strip()]
     return Question(
         raw=raw,
         text=text,
@@ -172,6 +226,8 @@ def analyze(raw: str, max_chars: int = 500) -> Question:
         places=places,
         asked_unit=asked_unit,
         asks_percent=asks_percent,
+        keyword_only=keyword_only,
+        measure=_measure(text) if language == "zh" else "",
         topic=topic,
         parts=parts if len(parts) > 1 else [text],
     )

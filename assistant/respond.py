@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.bridge import EnglishBridge
-from assistant.clauses import expand_to_sentence
+from assistant.clauses import clauses, expand_to_sentence
 from assistant.compose import Draft, merge_answers, quote_picks, refusal
 from assistant.evidence import (
     Evidence,
@@ -14,6 +14,7 @@ from assistant.evidence import (
     score_clauses,
     select_notices,
     topic_grams,
+    unit_matches,
     unknown_places,
     wants_figure,
     year_conflict,
@@ -28,17 +29,31 @@ from documents.series import chronology, period_label
 from index.embedder import Encoder
 from index.search import HybridRetriever
 
-PICK_FLOOR = 0.35
+PICK_FLOOR = 0.35  # a clause scoring under this answers nothing
 FIGURE_MARGIN = 0.25  # how much better a clause without the asked figure may score before the question is refused
+SEARCH_DEPTH = 4
+PERIOD_MARGIN = 0.15  # another period's answer is shown too when its clause scores this close to the best
+
+
+_GENERIC = re.compile(r"完成|完工|目标|年度|全年|进度|百分之几|率|比例|是|的|了|要|达到|多少|计划")
 
 
 def _content(text: str) -> str:
     return re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", text)
 
 
-# a clause scoring under this answers nothing
-SEARCH_DEPTH = 4
-PERIOD_MARGIN = 0.15  # another period's answer is shown too when its clause scores this close to the best
+def _same_sentence_figures(question: Question, first: Pick) -> list[Pick]:
+    """The other clauses of the first pick's sentence that state a figure of the asked kind (at most 5)."""
+    text = first.evidence.paragraph.text
+    sentence = expand_to_sentence(text, first.clause)
+    found = []
+    for span in clauses(text):
+        if sentence.start <= span.start < sentence.end and span != first.clause:
+            inside = [q for q in first.evidence.quantities if span.start <= q.start and q.end <= span.end]
+            matching = [q for q in inside if unit_matches(q, question)]
+            if matching:
+                found.append(Pick(evidence=first.evidence, clause=span, score=first.score, quantities=matching))
+    return found[:5]
 
 
 class Responder:
@@ -106,7 +121,7 @@ class Responder:
         if question.language == "en":
             names = self.bridge.names(question.raw)
         else:
-            names = {p: {p, p.rstrip("市县区省")} for p in question.places}
+            names = {p: {p, p.rstrip("市县区省")} for p in question.places if p[-1] in "市县区省州"}
         return [
             name
             for name, forms in names.items()
@@ -144,6 +159,9 @@ class Responder:
         if year_conflict(question, self.notices, evidence):
             return refusal(question, f"通报未涉及{question.year}年的数据", evidence[0]), 0.0
         picks = self.pick_clauses(question, evidence, allowed)
+        if not picks and (question.keyword_only or question.primary == Intent.PROGRESS):
+            as_status = question.model_copy(update={"intents": [Intent.STATUS]})  # 嘉崇高速啥进度: told in words
+            picks = self.pick_clauses(as_status, evidence, allowed)
         if not picks:
             what = "通报没有给出所问的数字" if wants_figure(question) else "没有找到足够相关的内容"
             return refusal(question, "the notice gives no such figure" if english else what, evidence[0]), 0.0
@@ -169,17 +187,19 @@ class Responder:
                 sub = analyze(part) if len(parts) > 1 else question
             except QuestionError:
                 continue  # a fragment with no words of its own
-            elliptical = index > 0 and len(_content(sub.topic)) <= 3 and picks
-            if elliptical:
-                pool = [p.evidence for p in picks]
-            elif len(parts) > 1:
-                pool = self._merge(self.evidence(part, allowed), evidence)
-            else:
-                pool = evidence
-            similarity = self.clause_similarity(sub, pool)
             topic = topic_grams(sub.topic if question.language == "zh" else question.topic)
-            ranked = [p for p in score_clauses(sub, topic, pool, similarity) if p.score >= PICK_FLOOR]
-            ranked = [p for p in ranked if all(p.clause != q.clause or p.evidence is not q.evidence for q in picks)]
+            ranked: list[Pick] = []
+            own_words = _content(_GENERIC.sub("", sub.topic))
+            if index > 0 and picks and len(own_words) <= 1 and row_for_pick(picks[0], self.ledger, True):
+                continue  # 完工率多少 / 年度目标是多少: the target row of the first part answers it
+            if index > 0 and picks:  # first beside the clause that answered the part before (…,总投资多少)
+                near = [p.evidence for p in picks]
+                ranked = self._ranked(sub, topic, near, picks, relaxed=len(_content(sub.topic)) <= 3)
+                if wants_figure(sub):
+                    ranked = [p for p in ranked if p.quantities]
+            if not ranked and (index == 0 or len(_content(sub.topic)) > 3):
+                pool = evidence if len(parts) == 1 else self._merge(self.evidence(part, allowed), evidence)
+                ranked = self._ranked(sub, topic, pool, picks)
             if wants_figure(sub):  # the best clause that states a figure of the asked kind, if it is close enough
                 with_figure = [p for p in ranked if p.quantities]
                 if not with_figure or with_figure[0].score < ranked[0].score - FIGURE_MARGIN:
@@ -188,13 +208,22 @@ class Responder:
             if not ranked:
                 continue
             chosen = [ranked[0]]
-            if question.primary == Intent.LIST:
+            if re.search(r"各|分别|、", part) and wants_figure(sub):  # 取消审批、改为备案…各多少项: the whole list
+                chosen += _same_sentence_figures(sub, ranked[0])
+            elif question.primary == Intent.LIST:
                 chosen += [p for p in ranked[1:6] if p.score >= ranked[0].score - 0.12][:3]
             elif question.primary == Intent.STATUS:  # 高标准农田建设进展: each year's batch has its own sentence
                 same = [p for p in ranked[1:4] if p.evidence is ranked[0].evidence]
                 chosen += [p for p in same if p.score >= ranked[0].score - 0.05][:1]
             picks += chosen
         return picks
+
+    def _ranked(
+        self, question: Question, topic: set[str], pool: list[Evidence], taken: list[Pick], relaxed: bool = False
+    ) -> list[Pick]:
+        similarity = self.clause_similarity(question, pool)
+        ranked = [p for p in score_clauses(question, topic, pool, similarity, relaxed) if p.score >= PICK_FLOOR]
+        return [p for p in ranked if all(p.clause != q.clause or p.evidence is not q.evidence for q in taken)]
 
     def ledger_row(self, question: Question, picks: list[Pick]) -> Target | None:
         """A target row behind the chosen clause: then the answer gives target and progress too."""
@@ -203,7 +232,11 @@ class Responder:
         sentences = {(p.evidence.paragraph.id, expand_to_sentence(p.evidence.paragraph.text, p.clause)) for p in picks}
         if len(sentences) != 1:
             return None  # several things asked: quote each
-        pick = next((p for p in picks if p.quantities), picks[0])
+        with_figures = [p for p in picks if p.quantities]
+        rows = {r.id: r for p in with_figures if (r := row_for_pick(p, self.ledger, whole_sentence=False))}
+        if len(rows) > 1:
+            return None  # several targets asked about (要培育几家?总数要达到多少): quote each
+        pick = with_figures[0] if with_figures else picks[0]
         row = row_for_pick(pick, self.ledger, whole_sentence=question.primary in (Intent.PROGRESS, Intent.TARGET))
         return row
 

@@ -46,7 +46,7 @@ def row_for_pick(pick: Pick, ledger: list[Target], whole_sentence: bool) -> Targ
     return None
 
 
-def clause_of(notice: Notice, ref: FigureRef) -> str:
+def clause_of(notice: Notice, ref: FigureRef, narrow: bool = True) -> str:
     """The clause of the notice holding a figure; narrowed to its 、-piece when that piece has its own figure."""
     paragraph = notice.paragraph(ref.paragraph_id)
     offset = ref.quantity.start - paragraph.start
@@ -56,7 +56,7 @@ def clause_of(notice: Notice, ref: FigureRef) -> str:
     if clause.start == 0 and paragraph.marker and clause.text.startswith(paragraph.marker):
         clause = Span(len(paragraph.marker), clause.end, clause.text[len(paragraph.marker) :])
     pieces = clause.text.split("、")
-    if len(pieces) > 1 and all(any(ch.isdigit() for ch in piece) for piece in pieces):
+    if narrow and len(pieces) > 1 and all(any(ch.isdigit() for ch in piece) for piece in pieces):
         cursor = clause.start
         for piece in pieces:
             if cursor <= offset < cursor + len(piece):
@@ -115,7 +115,7 @@ def _chinese(row: Target, notice: Notice, period: str, derived: list[Derived]) -
     target = clause_of(notice, row.target) if row.target else ""
     if row.status in (TargetStatus.PLAN_ONLY, TargetStatus.NO_ACTUAL):
         tail = (
-            f"通报给出的是计划数({clause_of(notice, row.plan)}),不是完成数,无法计算进度"
+            f"通报给出的是计划数({clause_of(notice, row.plan, narrow=False)}),不是完成数,无法计算进度"
             if row.plan
             else f"通报未给出{period}的完成数"
         )
