@@ -139,16 +139,16 @@ _PARTICLES = {"了", "的", "是", "有", "要", "共", "为", "达到", "一共
 
 
 def _measure(text: str) -> str:
-    """The word right before 多少/几 when it names what is counted: 市第二人民医院总投资多少 → 总投资."""
-    words = [w for w in posseg.lcut(text)]
+    """The noun right before 多少/几, which the answering clause must name: 医院总投资多少 → 投资."""
+    words = posseg.lcut(text)
     for i, pair in enumerate(words):
-        if pair.word not in ("多少", "几") and not pair.word.startswith(("多少", "几")):
+        if not pair.word.startswith(("多少", "几")):
             continue
-        nouns = [w for w in words[:i] if w.word not in _PARTICLES]
-        last = nouns[-1] if nouns else None
-        if last and len(last.word) >= 2 and last.flag.startswith("n") and last.word not in _GENERIC_MEASURES:
-            return last.word  # only a noun: 增涨/贷出去 are verbs and say nothing of what is counted
-        return ""
+        before = [w for w in words[:i] if w.word not in _PARTICLES]
+        last = before[-1] if before else None
+        is_noun = last is not None and (last.flag.startswith("n") or last.flag == "vn") and len(last.word) >= 2
+        # a verb (增涨, 贷出去) says nothing of what is counted, nor does a generic word (目标, 完成)
+        return last.word if is_noun and last.word not in _GENERIC_MEASURES else ""
     return ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -138,3 +139,28 @@ def test_fuzzed_questions_never_state_an_uncited_figure(assistant, fragment: str
     assert unsupported_figures(answer) == []
     if not answer.refused:
         assert answer.citations and all(c.text for c in answer.citations)
+
+
+def test_held_out_set_passes_the_grading_rule(assistant) -> None:
+    items = load_items(Path(__file__).parent / "data" / "heldout.jsonl")
+    grades = grade_all(assistant, items)
+    failures = [f"{g.item_id}: {'; '.join(g.reasons)}" for g in grades if not g.passed]
+    assert sum(g.passed for g in grades) / len(items) >= 0.85, failures
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("一季度集中开工了多少项目,总投资多大", {"132", "441.7亿"}),  # second part answered beside the first
+        ("证照分离改革取消审批、改为备案各多少项", {"19", "10"}),  # a list of figures in one sentence
+        ("疫苗累计接种剂次", {"265930"}),  # keywords only
+    ],
+)
+def test_compound_and_keyword_questions(assistant, question: str, figures: set[str]) -> None:
+    answer = assistant.ask(question)
+    assert figures <= _numbers(answer), answer.answer
+
+
+def test_a_figure_of_another_measure_is_not_an_answer(assistant) -> None:
+    answer = assistant.ask("市第二人民医院总投资多少亿元?")  # the notice gives only 已使用资金2.3692亿元
+    assert answer.refused
