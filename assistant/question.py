@@ -79,7 +79,8 @@ _PERIODS = [
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?=年|\b)")
 _ASK_UNIT = re.compile(r"(?:多少|几)(?:个)?([\u4e00-\u9fff]{1,3})")
 _PERCENT_ASK = re.compile(
-    r"百分之几|增长多少|增速|增幅|涨幅|比例|比重|占比|覆盖率|率多少|率是多少|达到多少%|percent|growth|rate|share"
+    r"百分之几|增长多少|增速|增幅|涨幅|比例|比重|占比|占[^,，。]{0,12}?(?:多少|几)|覆盖率|率多少|率是多少|达到多少%|"
+    r"percent|growth|rate|share"
 )
 _QUESTION_WORDS = re.compile(
     r"请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|第几|是什么|什么|怎么样|怎么|如何|情况|进展|进度|了吗|"

@@ -93,6 +93,8 @@ class Responder:
         }
 
     def respond(self, question: Question) -> Answer:
+        # One batched call embeds the question and its parts: a batch of three costs about one embedding.
+        self.encoder.encode_queries(list(dict.fromkeys([question.context or question.text, *question.parts])))
         if question.language == "en":
             foreign = self.bridge.unknown_names(question.raw)
             if foreign:
