@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench lint
+.PHONY: setup run test bench load lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,6 @@ bench: setup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+load: setup
+	HF_HUB_OFFLINE=1 $(PY) -m bench.load

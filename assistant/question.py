@@ -12,6 +12,12 @@ from pydantic import BaseModel
 from documents.errors import QuestionError
 from index.text import has_cjk, normalize
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colour codes pasted along with text
+_CODE = re.compile(
+    r"\b(?:select|drop|insert|delete|update|union)\b.*\b(?:from|table|into|set|where)\b"
+    r"|--|;\s*$|[{}]|</?[a-z]+[ >]|=\s*\d",
+    re.IGNORECASE,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
@@ -96,7 +102,7 @@ def clean_question(raw: str, max_chars: int) -> str:
         raise QuestionError("the question must be text")
     if len(raw) > max_chars:
         raise QuestionError(f"the question is {len(raw):,} characters long; please keep it under {max_chars}")
-    text = _CONTROL.sub("", raw).strip()
+    text = _CONTROL.sub("", _ANSI.sub("", raw)).strip()
     if not text:
         raise QuestionError("the question is empty: type what you want to know, e.g. 5G基站建设进度?")
     meaningful = [c for c in text if unicodedata.category(c)[0] in "LN"]
@@ -151,6 +157,11 @@ def _measure(text: str) -> str:
         # a verb (增涨, 贷出去) says nothing of what is counted, nor does a generic word (目标, 完成)
         return last.word if is_noun and last.word not in _GENERIC_MEASURES else ""
     return ""
+
+
+def looks_like_code(text: str) -> bool:
+    """SQL, HTML or script text with no Chinese in it: not a question about the notices."""
+    return not has_cjk(text) and _CODE.search(text) is not None
 
 
 def _asked_unit(text: str) -> str | None:

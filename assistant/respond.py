@@ -20,7 +20,7 @@ from assistant.evidence import (
     year_conflict,
 )
 from assistant.models import Answer
-from assistant.question import Intent, Question, analyze
+from assistant.question import Intent, Question, analyze, looks_like_code
 from assistant.settings import Settings
 from assistant.targets import row_for_pick, target_answer
 from documents.errors import QuestionError
@@ -95,6 +95,8 @@ class Responder:
     def respond(self, question: Question) -> Answer:
         # One batched call embeds the question and its parts: a batch of three costs about one embedding.
         self.encoder.encode_queries(list(dict.fromkeys([question.context or question.text, *question.parts])))
+        if looks_like_code(question.raw):
+            return refusal(question, "this looks like code or markup, not a question about the notices", None)
         if question.language == "en":
             foreign = self.bridge.unknown_names(question.raw)
             if foreign:

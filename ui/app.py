@@ -11,10 +11,13 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # no analytics, no version che
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402 - the environment above must be set before gradio reads it
+import uvicorn  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 
 from assistant.settings import Settings  # noqa: E402
 from ui import handlers, render, style  # noqa: E402
 from ui.handlers import AssistantLike, ChatState  # noqa: E402
+from ui.server import create_api  # noqa: E402
 
 PLACEHOLDER = "**问问督查通报里的数字**\n\n例如:5G基站建设进度?失业率控制得怎么样?每个答案都附原文段落。"
 HERO = (
@@ -199,17 +202,20 @@ def serve(settings: Settings) -> None:
         flush=True,
     )
     assistant = ensure_ready(settings)
-    app = build_app(assistant)
-    app.queue(default_concurrency_limit=4)
-    print(f"Tongbao QA: open http://{settings.host}:{settings.port}", flush=True)
-    app.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        share=False,
-        show_error=False,
-        quiet=True,
+    print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
+    uvicorn.run(create_server(assistant), host=settings.host, port=settings.port, log_level="warning")
+
+
+def create_server(assistant: AssistantLike) -> FastAPI:
+    """One ASGI app: the JSON API under /api and the gradio chat at /."""
+    blocks = build_app(assistant)
+    blocks.queue(default_concurrency_limit=4)
+    return gr.mount_gradio_app(
+        create_api(assistant),
+        blocks,
+        path="/",
         theme=style.theme(),
         css=style.CSS,
         footer_links=["settings"],
-        inbrowser=False,
+        show_error=False,
     )
