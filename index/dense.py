@@ -7,18 +7,25 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-FLAT_LIMIT = 200_000  # exact search stays fast enough below this many vectors on 2 cores
+# Measured by `make bench` on 2 cores: exact search costs 0.8 ms at 1k vectors, 1.4 ms at 10k and 15 ms at
+# 95k, where HNSW(32) answers in 0.03 ms with the same top 5. Flat wins while it is exact and cheap.
+FLAT_LIMIT = 50_000
 
 
 class DenseIndex:
-    """Exact cosine search (IndexFlatIP); vectors must be L2-normalised."""
+    """Cosine search over L2-normalised vectors: exact (IndexFlatIP), or HNSW for large corpora."""
 
     def __init__(self, index: faiss.Index) -> None:
         self._index = index
 
     @classmethod
     def build(cls, vectors: np.ndarray) -> DenseIndex:
-        index = faiss.IndexFlatIP(vectors.shape[1])
+        """Exact inner-product search up to FLAT_LIMIT vectors, HNSW beyond it."""
+        if len(vectors) > FLAT_LIMIT:
+            index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efSearch = 128
+        else:
+            index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         return cls(index)
 

@@ -186,3 +186,19 @@ def test_unwritable_cache_still_answers_from_memory(tmp_path: Path, fake_encoder
     messages: list[str] = []
     index = open_index([Q1], fake_encoder, blocker / "index", progress=messages.append)
     assert index.chunks and any("using it from memory" in m for m in messages)
+
+
+def test_large_corpora_switch_to_hnsw_and_still_find_their_vectors(monkeypatch) -> None:
+    import numpy as np
+
+    from index import dense
+
+    monkeypatch.setattr(dense, "FLAT_LIMIT", 1000)
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3000, 64)).astype("float32")
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = dense.DenseIndex.build(vectors)
+    assert type(index._index).__name__ == "IndexHNSWFlat"
+    assert all(index.search(vectors[i], 3)[1][0] == i for i in range(0, 3000, 100))
+    small = dense.DenseIndex.build(vectors[:500])
+    assert type(small._index).__name__ == "IndexFlatIP"
