@@ -69,7 +69,7 @@ def wants_figure(question: Question) -> bool:
 
 # Words that frame a question but name nothing it asks about: periods, places of the whole city, units.
 _FRAME_WORDS = re.compile(
-    r"一季度|第一季度|上半年|前三季度|全年|今年|目前|现在|截至|全市|我市|咸宁市?|亿元|万元|多少|几个|一下|情况"
+    r"一季度|第一季度|上半年|前三季度|全年|今年|目前|现在|截至|全市|我市|本市|亿元|万元|多少|几个|一下|情况"
 )
 MIN_COVERAGE = 0.3  # a clause whose sentence shares less of the question's terms does not answer it
 TYPO_DENSE = 0.85  # a clause this close in meaning passes the lexical gate anyway (typos: 黄金口 for 黄荆口)

@@ -13,13 +13,13 @@ def unsupported_figures(answer: Answer) -> list[str]:
     english = answer.language == "en"
     sources = [m for c in answer.citations for m in mentioned_figures(c.text, english=False)]
     source_values = {(m.value, m.is_percent, m.is_ordinal) for m in sources}
-    derived = {d.value.quantize(Decimal("0.1")) for d in answer.derived}
+    derived = {abs(d.value).quantize(Decimal("0.1")) for d in answer.derived}
     problems: list[str] = []
     for mention in mentioned_figures(strip_citation_markers(answer.answer), english=english):
         key = (mention.value, mention.is_percent, mention.is_ordinal)
         if key in source_values or (mention.is_ordinal and (mention.value, False, False) in source_values):
             continue
-        if mention.value.quantize(Decimal("0.1")) in derived or abs(mention.value).quantize(Decimal("0.1")) in derived:
+        if abs(mention.value).quantize(Decimal("0.1")) in derived:
             continue
         problems.append(mention.text)
     return problems

@@ -74,7 +74,10 @@ class Responder:
         )
         self._by_id = {n.doc_id: n for n in notices}
         self.bridge = EnglishBridge(notices)
-        self._home = " ".join(n.metadata.get("发文单位", "") + n.title for n in notices)  # the issuing city
+        self._home = " ".join(" ".join(n.metadata.values()) + n.title for n in notices)  # the issuers' words
+        cities = re.findall(r"([\u4e00-\u9fff]{2,3}?市)(?:人民政府|政府|委|督查)", self._home)
+        self.home = max(set(cities), key=cities.count) if cities else "本市"  # the city the notices are about
+        self.home_en = "the issuing city"
 
     def evidence(
         self, query: str, allowed: set[str], k: int = SEARCH_DEPTH, lexical: str | None = None
@@ -100,7 +103,7 @@ class Responder:
         if question.language == "en":
             foreign = self.bridge.unknown_names(question.raw)
             if foreign:
-                return refusal(question, f"the notices cover Xianning only, not {', '.join(foreign)}", None)
+                return refusal(question, f"the notices cover {self.home_en} only, not {', '.join(foreign)}", None)
             terms = self.bridge.terms(question.context or question.text)
             if not terms:
                 return refusal(question, "none of its words occur in the notices", None)
@@ -110,7 +113,7 @@ class Responder:
         if elsewhere:
             places = "、".join(elsewhere) if question.language == "zh" else ", ".join(elsewhere)
             reason = (
-                f"通报只涉及咸宁市,未涉及{places}"
+                f"通报只涉及{self.home},未涉及{places}"
                 if question.language == "zh"
                 else f"the notices are not about {places}"
             )
@@ -138,7 +141,7 @@ class Responder:
             return refusal(question, reason, None)
         places = unknown_places(question, self.notices)
         if places:
-            other = f"通报只涉及咸宁市,未涉及{'、'.join(places)}" if question.language == "zh" else "another place"
+            other = f"通报只涉及{self.home},未涉及{'、'.join(places)}" if question.language == "zh" else "another place"
             return refusal(question, other, None)
         if question.period is not None or len(notices) == 1:
             return self._answer_from(question, {n.doc_id for n in notices})[0]

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from documents.ledger_rates import stated_rate_rows
-from documents.ledger_rules import indicator_rows, item_rows
+from documents.ledger_rules import INDICATOR_TARGET, indicator_rows, item_rows
 from documents.models import Notice, ParagraphKind, Target
 
 
@@ -25,7 +25,7 @@ def build_ledger(notice: Notice) -> list[Target]:
     for paragraph in notice.paragraphs:
         if paragraph.kind != ParagraphKind.BODY:
             continue
-        if re.search(r"[(（]目标", paragraph.text):
+        if INDICATOR_TARGET.search(paragraph.text):
             rows += indicator_rows(notice, paragraph)
         elif paragraph.marker and paragraph.breadcrumb and paragraph.breadcrumb[0].startswith("一、"):
             rows += item_rows(notice, paragraph)

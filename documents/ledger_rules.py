@@ -25,6 +25,9 @@ _ABBREVIATIONS = {"技改": "技术改造", "科创": "科技创业", "规上": 
 _CEILING_NAMES = re.compile(r"失业率|价格|涨幅|CPI")
 _DONE_VERBS = re.compile(r"已(?:全部)?(?:完工|完成|开工|建成|化解|办结|上报化解)")
 HUNDRED = Decimal(100)
+_FALL = re.compile(r"(?:下降|下滑|回落|减少)$")
+# `(目标10.5%)`, `(预期目标7.8%左右)`, `（预期目标控制在5.5%以内）`: the target in brackets after the actual
+INDICATOR_TARGET = re.compile(r"[(（](?:年度|全年)?(?:预期)?目标([^)）]*)[)）]")
 
 
 def _ref(paragraph: Paragraph, quantity: Quantity, offset: int = 0) -> FigureRef:
@@ -121,14 +124,14 @@ def _rate_row(row_id: str, notice: Notice, name: str, kind: TargetKind, target: 
 def _indicator_name(text: str) -> str:
     name = re.split(r"[,，]", text)[-1]
     name = re.sub(r"^(?:我市|全市)?(?:实现)?", "", name)
-    return re.sub(r"(?:同比)?(?:增长|增速)$", "", name).strip() or text.strip()
+    return re.sub(r"(?:同比)?(?:增长|增速|下降|下滑|回落)$", "", name).strip() or text.strip()
 
 
 def indicator_rows(notice: Notice, paragraph: Paragraph) -> list[Target]:
     """Headline indicators: `名称增长58.3%(目标10.5%)`, one row per segment."""
     rows: list[Target] = []
     for offset, segment in _segments(paragraph.text, ";；。"):
-        found = re.search(r"[(（]目标([^)）]*)[)）]", segment)
+        found = INDICATOR_TARGET.search(segment)
         if not found:
             continue
         before = [q for q in extract_quantities(segment[: found.start()]) if q.kind != QuantityKind.RANK]
@@ -136,6 +139,8 @@ def indicator_rows(notice: Notice, paragraph: Paragraph) -> list[Target]:
         if not before or not inside:
             continue
         actual_q, target_q = before[-1], inside[0]
+        if _FALL.search(segment[: actual_q.start]) and actual_q.value > 0:  # 下降1.8% is a growth of -1.8%
+            actual_q = actual_q.model_copy(update={"value": -actual_q.value})
         name = _indicator_name(segment[: actual_q.start])
         if target_q.qualifier == Qualifier.AT_MOST or _CEILING_NAMES.search(name):
             kind = TargetKind.CEILING
@@ -222,7 +227,8 @@ def item_rows(notice: Notice, paragraph: Paragraph) -> list[Target]:
         if not scored:
             continue
         score, best = max(scored)
-        if score >= 0.2:
+        only = len(scored) == 1 and targets[best][1].quantity.unit == quantities[-1].unit != ""
+        if score >= 0.2 or only:  # the one target counted in this unit (亩) takes the one figure in it
             ref = _ref(paragraph, quantities[-1], rest_start + offset)
             assigned.setdefault(best, []).append((score, ref, clause, plan))
     rows: list[Target] = []
