@@ -11,7 +11,6 @@ A figure in a sentence that says 计划/拟/预计 is a plan, not an actual: the
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from documents.ledger_rates import stated_rate_rows
