@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from assistant.clauses import expand_to_sentence
 from assistant.evidence import Evidence, Pick
-from assistant.models import Answer, Citation, Figure
+from assistant.models import Answer, Citation, Derived, Figure
 from assistant.question import Question
 from documents.models import Quantity, QuantityKind
 from documents.series import period_label
@@ -136,3 +136,17 @@ def merge_answers(question: Question, labelled: list[tuple[str, Answer]]) -> Ans
         language=question.language,
         intent=labelled[0][1].intent,
     )
+
+
+def with_difference(merged: Answer, parts: list[Answer]) -> Answer:
+    """Append later − earlier for the first figure of each period's answer, when both count the same unit."""
+    firsts = [next((f for f in a.figures if f.role in ("actual", "figure")), None) for a in parts]
+    if len(firsts) != 2 or None in firsts or firsts[0].unit != firsts[1].unit:  # type: ignore[union-attr]
+        return merged
+    earlier, later = firsts  # type: ignore[misc]
+    diff = later.value - earlier.value
+    formula = f"{later.value.normalize():f} − {earlier.value.normalize():f} = {diff.normalize():f}"
+    english = merged.language == "en"
+    tail = f" Difference: {formula}{later.unit}." if english else f"相差{formula}{later.unit}。"
+    derived = [*merged.derived, Derived(name="difference", value=diff, formula=formula)]
+    return merged.model_copy(update={"answer": merged.answer + tail, "derived": derived})

@@ -84,10 +84,12 @@ def topic_grams(text: str) -> set[str]:
 def select_notices(notices: list[Notice], question: Question) -> tuple[list[Notice], str | None]:
     """Notices whose period and year fit the question, or a reason none does."""
     chosen = notices
-    if question.period:
-        chosen = [n for n in notices if notice_period(n)[1] == question.period]
-        if not chosen:
-            return [], f"通报未涉及{question.period}的情况"
+    wanted = question.periods or ([question.period] if question.period else [])
+    if wanted:
+        chosen = [n for n in notices if notice_period(n)[1] in wanted]
+        missing = [p for p in wanted if not any(notice_period(n)[1] == p for n in notices)]
+        if missing:
+            return [], f"通报未涉及{'、'.join(missing)}的情况"
     return chosen, None
 
 

@@ -36,6 +36,8 @@ class Question(BaseModel):
     language: str  # zh | en
     intents: list[Intent]
     period: str | None = None  # 一季度 | 上半年 | 前三季度 | 全年
+    periods: list[str] = []  # every period named: 一季度和上半年…分别 names two
+    compares: bool = False  # 上半年比一季度多…: the difference is asked
     year: int | None = None
     places: list[str] = []
     asked_unit: str | None = None  # measure word asked for: 家, 人, 元 …
@@ -82,6 +84,7 @@ _PERIODS = [
     ("前三季度", re.compile(r"前三季度|第?三季度|1至9月|1-9月|q3\b|third quarter|first three quarters")),
     ("全年", re.compile(r"全年(?!目标|任务|计划)|full[- ]year|whole year")),
 ]
+_COMPARE = re.compile(r"比|相比|较|多了|少了|增加了多少|减少了多少|差|difference|more than|less than|compared")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?=年|\b)")
 _ASK_UNIT = re.compile(r"(?:多少|几)(?:个)?([\u4e00-\u9fff]{1,3})")
 _PERCENT_ASK = re.compile(
@@ -222,7 +225,8 @@ def analyze(raw: str, max_chars: int = 500) -> Question:
     keyword_only = not intents
     if keyword_only:  # "上半年GDP增速", "疫苗接种剂次": a bare topic asks for its figure (status if it has none)
         intents = [Intent.FIGURE]
-    period = next((label for label, cue in _PERIODS if cue.search(text)), None)
+    periods = [label for label, cue in _PERIODS if cue.search(text)]
+    period = periods[0] if len(periods) == 1 else None
     year_match = _YEAR.search(text)
     places = [word for word, flag in posseg.cut(text) if flag == "ns" and len(word) >= 2]
     topic = _QUESTION_WORDS.sub(" ", text)
@@ -234,6 +238,8 @@ def analyze(raw: str, max_chars: int = 500) -> Question:
         language=language,
         intents=intents,
         period=period,
+        periods=periods,
+        compares=len(periods) > 1 and _COMPARE.search(text) is not None,
         year=int(year_match.group(1)) if year_match else None,
         places=places,
         asked_unit=asked_unit,

@@ -6,7 +6,7 @@ import re
 
 from assistant.bridge import EnglishBridge
 from assistant.clauses import clauses, expand_to_sentence
-from assistant.compose import Draft, merge_answers, quote_picks, refusal
+from assistant.compose import Draft, merge_answers, quote_picks, refusal, with_difference
 from assistant.evidence import (
     Evidence,
     Pick,
@@ -145,16 +145,21 @@ class Responder:
             return refusal(question, other, None)
         if question.period is not None or len(notices) == 1:
             return self._answer_from(question, {n.doc_id for n in notices})[0]
-        # No period named: answer from each notice that has it, labelled by period, earliest first.
+        # No period, or several: answer from each notice that has it, labelled by period, earliest first.
         tried = [(n, *self._answer_from(question, {n.doc_id})) for n in sorted(notices, key=chronology)]
         found = [(n, a, score) for n, a, score in tried if not a.refused]
+        if len(question.periods) > 1 and len(found) < len(tried):
+            missing = [period_label(n) for n, a, _ in tried if a.refused]
+            return refusal(question, f"{'、'.join(missing)}的通报没有给出这一数字", None)
         if not found:
             return max(tried, key=lambda t: t[2])[1]
         best = max(score for _, _, score in found)
-        kept = [(n, a) for n, a, score in found if score >= best - PERIOD_MARGIN]
+        margin = 1.0 if question.periods else PERIOD_MARGIN  # periods named: every one of them is answered
+        kept = [(n, a) for n, a, score in found if score >= best - margin]
         if len(kept) == 1:
             return kept[0][1]
-        return merge_answers(question, [(period_label(n, question.language == "en"), a) for n, a in kept])
+        merged = merge_answers(question, [(period_label(n, question.language == "en"), a) for n, a in kept])
+        return with_difference(merged, [a for _, a in kept]) if question.compares else merged
 
     def _answer_from(self, question: Question, allowed: set[str]) -> tuple[Answer, float]:
         """The answer from the given notices, with the score of the clause it rests on (0 for a refusal)."""

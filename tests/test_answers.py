@@ -164,3 +164,17 @@ def test_compound_and_keyword_questions(assistant, question: str, figures: set[s
 def test_a_figure_of_another_measure_is_not_an_answer(assistant) -> None:
     answer = assistant.ask("市第二人民医院总投资多少亿元?")  # the notice gives only 已使用资金2.3692亿元
     assert answer.refused
+
+
+def test_periods_compared_across_notices(assistant) -> None:
+    both = assistant.ask("一季度和上半年地区生产总值分别增长多少")
+    assert {"58.3%", "28.6%"} <= _numbers(both)
+    assert {c.doc_id for c in both.citations} == {"xianning-2021-q1", "xianning-2021-h1-digest"}
+    more = assistant.ask("上半年比一季度多引进了多少个亿元以上项目")
+    assert {"68", "107"} <= _numbers(more)
+    assert any(d.name == "difference" and d.formula == "107 − 68 = 39" for d in more.derived)
+
+
+def test_a_period_one_notice_lacks_is_refused_for_the_pair(assistant) -> None:
+    answer = assistant.ask("一季度和上半年科技成果登记分别多少项")  # the digest does not report it
+    assert answer.refused and "上半年" in answer.answer
