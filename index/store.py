@@ -72,9 +72,14 @@ def expected_documents(notices: list[Notice]) -> dict[str, str]:
 
 
 def build_index(
-    notices: list[Notice], encoder: Encoder, folder: Path, progress: Callable[[str], None] | None = None
+    notices: list[Notice],
+    encoder: Encoder,
+    folder: Path,
+    progress: Callable[[str], None] | None = None,
+    known: dict[str, np.ndarray] | None = None,
 ) -> LoadedIndex:
-    """Embed every chunk and write the index into a temporary folder renamed into place."""
+    """Embed every chunk (reusing `known` vectors by text) and write the index into a temporary folder renamed
+    into place."""
     started = time.perf_counter()
     chunks = [chunk for notice in notices for chunk in chunk_notice(notice)]
     if progress:
@@ -83,7 +88,13 @@ def build_index(
     owners = np.asarray(
         list(range(len(chunks))) + [row for row, c in enumerate(chunks) for _ in c.windows], dtype=np.int32
     )
-    vectors = encoder.encode_passages(texts) if texts else np.zeros((0, encoder.dim), np.float32)
+    known = known or {}
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if progress and known:
+        progress(f"embedding {len(missing)} new texts, reusing {len(texts) - len(missing)} from the previous index")
+    fresh = dict(zip(missing, encoder.encode_passages(missing), strict=True)) if missing else {}
+    vectors = np.stack([fresh[t] if t in fresh else known[t] for t in texts]) if texts else np.zeros((0, encoder.dim))
+    vectors = vectors.astype(np.float32)
     dense, lexical = DenseIndex.build(vectors), BM25Index.build(chunks)
     manifest = Manifest(
         schema_version=SCHEMA_VERSION,
@@ -181,7 +192,21 @@ def open_index(
         except IndexCorruptError as exc:
             if folder.exists() and progress:
                 progress(f"rebuilding the index: {exc}")
-    return build_index(notices, encoder, folder, progress)
+    return build_index(notices, encoder, folder, progress, known=reusable_vectors(folder, encoder.model_id))
+
+
+def reusable_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
+    """text → vector from an intact previous index of the same model, so only new notices are embedded."""
+    try:
+        manifest = read_manifest(folder)
+        if manifest.model_id != model_id or _files_of(folder) != manifest.files:
+            return {}
+        chunks = [Chunk.model_validate(c) for c in json.loads((folder / _CHUNKS).read_text(encoding="utf-8"))]
+        vectors = np.load(folder / _VECTORS)
+    except (IndexCorruptError, OSError, ValueError):
+        return {}
+    texts = [c.context for c in chunks] + [w for c in chunks for w in c.windows]
+    return dict(zip(texts, vectors, strict=False)) if len(texts) == len(vectors) else {}
 
 
 def stderr_progress(line: str) -> None:

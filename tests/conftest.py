@@ -22,6 +22,7 @@ class FakeEncoder:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.passages: list[str] = []  # every passage text embedded, to check what an update re-embeds
 
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(self.dim, dtype=np.float32)
@@ -37,6 +38,7 @@ class FakeEncoder:
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         self.calls += 1
+        self.passages += texts
         return np.stack([self._vector(t) for t in texts])
 
 

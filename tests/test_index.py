@@ -8,6 +8,7 @@ import shutil
 import stat
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from documents.corpus import BUNDLED_NOTICES, load_notice
@@ -202,3 +203,19 @@ def test_large_corpora_switch_to_hnsw_and_still_find_their_vectors(monkeypatch) 
     assert all(index.search(vectors[i], 3)[1][0] == i for i in range(0, 3000, 100))
     small = dense.DenseIndex.build(vectors[:500])
     assert type(small._index).__name__ == "IndexFlatIP"
+
+
+def test_adding_a_notice_embeds_only_the_new_one(tmp_path: Path, fake_encoder) -> None:
+    folder = tmp_path / "index"
+    build_index([Q1], fake_encoder, folder)
+    q1_texts = set(fake_encoder.passages)
+    fake_encoder.passages.clear()
+    h1 = load_notice(BUNDLED_NOTICES / "xianning-2021-h1-digest.txt")
+    messages: list[str] = []
+    index = open_index([Q1, h1], fake_encoder, folder, progress=messages.append)
+    assert fake_encoder.passages and not set(fake_encoder.passages) & q1_texts  # Q1 was not embedded again
+    assert {c.doc_id for c in index.chunks} == {Q1.doc_id, h1.doc_id}
+    assert any("reusing" in m for m in messages)
+    fresh = build_index([Q1, h1], type(fake_encoder)(), tmp_path / "fresh")
+    assert np.allclose(np.load(folder / "vectors.npy"), np.load(tmp_path / "fresh" / "vectors.npy"))
+    assert [c.id for c in fresh.chunks] == [c.id for c in index.chunks]
