@@ -221,9 +221,9 @@ class EnglishBridge:
 
     def names(self, question: str) -> dict[str, set[str]]:
         """Capitalised proper names in an English question with their Chinese forms (Wuhan → {武汉})."""
-        found = re.findall(r"\b([A-Z][a-z]{2,})\b", question)
         known = _proper_names()
-        return {n: known[n.lower()] for n in found if n.lower() in known}
+        found = [w for w in re.findall(r"\b([A-Za-z][a-z]{3,})\b", question) if w.lower() not in _STOP]
+        return {w: known[w.lower()] for w in found if w.lower() in known}  # "wuhan" as well as "Wuhan"
 
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names (Beijing, Huangshi) whose Chinese forms occur in no notice: places not covered."""

@@ -139,14 +139,27 @@ def merge_answers(question: Question, labelled: list[tuple[str, Answer]]) -> Ans
 
 
 def with_difference(merged: Answer, parts: list[Answer]) -> Answer:
-    """Append later − earlier for the first figure of each period's answer, when both count the same unit."""
+    """Append later − earlier for the actual of each period's answer, when both measure the same thing."""
     firsts = [next((f for f in a.figures if f.role in ("actual", "figure")), None) for a in parts]
-    if len(firsts) != 2 or None in firsts or firsts[0].unit != firsts[1].unit:  # type: ignore[union-attr]
+    if len(firsts) != 2 or firsts[0] is None or firsts[1] is None or firsts[0].unit != firsts[1].unit:
         return merged
-    earlier, later = firsts  # type: ignore[misc]
+    earlier, later = firsts
     diff = later.value - earlier.value
-    formula = f"{later.value.normalize():f} − {earlier.value.normalize():f} = {diff.normalize():f}"
-    english = merged.language == "en"
-    tail = f" Difference: {formula}{later.unit}." if english else f"相差{formula}{later.unit}。"
+    percent = later.unit == "%"
+    unit = ("个百分点" if merged.language == "zh" else " percentage points") if percent else later.unit
+    shown = f"{diff.normalize():f}{unit}"
+    formula = f"{later.text} − {earlier.text} = {shown}"
+    tail = f" Difference: {formula}." if merged.language == "en" else f"相差:{formula}。"
     derived = [*merged.derived, Derived(name="difference", value=diff, formula=formula)]
     return merged.model_copy(update={"answer": merged.answer + tail, "derived": derived})
+
+
+def unchecked(question: Question) -> Answer:
+    """What is shown when an answer failed the faithfulness check: a refusal that says so plainly."""
+    if question.language == "en":
+        text = "I found a passage but could not check every figure of my answer against it, so I give none."
+    else:
+        text = "找到了相关段落,但答案中的数字未能逐一核对原文,为避免出错不作回答。"
+    return Answer(
+        question=question.raw, answer=text, refused=True, confidence=0.0, language=question.language, intent="refuse"
+    )

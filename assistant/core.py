@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.compose import refusal
+from assistant.compose import unchecked
 from assistant.faithfulness import unsupported_figures
 from assistant.models import Answer
 from assistant.question import Question, analyze
@@ -33,7 +34,7 @@ class Assistant:
         self.retriever = HybridRetriever(index, encoder)
         self.ledger: list[Target] = [row for notice in corpus.notices for row in build_ledger(notice)]
         self.responder = Responder(self.corpus.notices, self.retriever, encoder, self.ledger, settings)
-        self._lock = threading.Lock()  # the encoder's query cache is shared between threads
+        self._lock = threading.Lock()  # one answer at a time: jieba and bm25s promise no thread safety
 
     @classmethod
     def load(
@@ -62,8 +63,9 @@ class Assistant:
         with self._lock:
             answer = self.responder.respond(parsed)
         problems = unsupported_figures(answer)
-        if problems and not answer.refused:
-            return refusal(parsed, "an answer could not be checked against its sources", None)
+        if problems and not answer.refused:  # never show a figure that is not in a cited paragraph
+            print(f"faithfulness check rejected an answer to {question!r}: {problems}", file=sys.stderr)
+            return unchecked(parsed)
         return answer
 
     def _resolve(self, question: str, history: list[Answer]) -> Question:
@@ -71,7 +73,7 @@ class Assistant:
         previous = next((a for a in reversed(history) if not a.refused), None)
         if previous is None or not self._is_follow_up(parsed):
             return parsed
-        context = previous.context or previous.question
+        context = (previous.context or previous.question)[-200:]  # the topic, not an ever-growing transcript
         merged = analyze(f"{context} {parsed.text}", self.settings.max_question_chars * 2)
         return merged.model_copy(
             update={"raw": question, "intents": parsed.intents + merged.intents, "context": merged.text}

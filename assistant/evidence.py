@@ -10,7 +10,7 @@ from assistant.clauses import STATUS_WORDS, Span, bigrams, clauses, coverage, ex
 from assistant.question import Intent, Question
 from documents.models import Notice, Paragraph, Quantity, QuantityKind
 from documents.quantities import extract_quantities
-from documents.series import notice_period
+from documents.series import PERIOD_EN, notice_period
 from index.fusion import calibrate_dense
 from index.models import Hit
 
@@ -71,9 +71,10 @@ def wants_figure(question: Question) -> bool:
 _FRAME_WORDS = re.compile(
     r"一季度|第一季度|上半年|前三季度|全年|今年|目前|现在|截至|全市|我市|本市|亿元|万元|多少|几个|一下|情况"
 )
+_SHARE = re.compile(r"占比|比重|占[^,，。]{0,12}?(?:多少|几|比例)")
 MIN_COVERAGE = 0.3  # a clause whose sentence shares less of the question's terms does not answer it
 TYPO_DENSE = 0.85  # a clause this close in meaning passes the lexical gate anyway (typos: 黄金口 for 黄荆口)
-MIN_COVERAGE_EN = 0.15  # English terms come through a dictionary, with a few senses that never match
+MIN_COVERAGE_EN = 0.25  # English terms come through a dictionary, with a few senses that never match
 
 
 def topic_grams(text: str) -> set[str]:
@@ -89,6 +90,8 @@ def select_notices(notices: list[Notice], question: Question) -> tuple[list[Noti
         chosen = [n for n in notices if notice_period(n)[1] in wanted]
         missing = [p for p in wanted if not any(notice_period(n)[1] == p for n in notices)]
         if missing:
+            if question.language == "en":
+                return [], f"no notice covers {', '.join(PERIOD_EN.get(p, p) for p in missing)}"
             return [], f"通报未涉及{'、'.join(missing)}的情况"
     return chosen, None
 
@@ -102,15 +105,21 @@ def unknown_places(question: Question, notices: list[Notice]) -> list[str]:
     ]
 
 
-def year_conflict(question: Question, notices: list[Notice], evidence: list[Evidence]) -> bool:
-    """The question asks about a year no notice reports on (a year that only names a project does not count)."""
+def year_conflict(
+    question: Question, notices: list[Notice], evidence: list[Evidence], spans: list[Span] | None = None
+) -> bool:
+    """The question asks about a year no notice reports on; a year that only names a project (2020年94个小区)
+    does not count when it stands in the answering sentence (or, before clauses are picked, the top paragraphs)."""
     if question.year is None:
         return False
-    years = {notice_period(n)[0] for n in notices}
-    if question.year in years:
+    if question.year in {notice_period(n)[0] for n in notices}:
         return False
     year_text = f"{question.year}年"
-    return not any(year_text in e.paragraph.text for e in evidence[:3]) or question.period == "全年"
+    if spans is None:
+        return not any(year_text in e.paragraph.text for e in evidence[:3]) or question.period == "全年"
+    return not any(
+        year_text in expand_to_sentence(e.paragraph.text, s).text for e, s in zip(evidence, spans, strict=True)
+    )
 
 
 def score_clauses(
@@ -127,7 +136,8 @@ def score_clauses(
         text = ev.paragraph.text
         spans = clauses(text)
         for i, clause in enumerate(spans):
-            context = "".join(s.text for s in spans[max(0, i - 1) : i + 2])
+            neighbours = spans[i - 1].text if i else ""  # the clause before may name the subject; the next one never
+            context = expand_to_sentence(text, clause).text + neighbours  # where the subject of a clause is named
             lexical = 0.7 * coverage(topic, clause.text) + 0.3 * coverage(topic, context) if topic else 0.0
             cross = question.language == "en"
             cosine = (clause_similarity or {}).get((ev.hit.chunk.id, clause.start, clause.end), 0.0)
@@ -150,6 +160,8 @@ def score_clauses(
             if lead and re.search(r"[。;；!?！？]", text[lead.end : clause.start]):
                 lead = None  # never reach back into the sentence before
             said = (lead.text if lead else "") + clause.text
+            if _SHARE.search(question.text) and "占" in said:
+                score += 0.2  # 出口占比: the share (占全市出口总额的36.2%), not the growth beside it
             if question.period and question.period in expand_to_sentence(text, clause).text:
                 score += 0.1  # 一季度民生支出 is the 一季度 sentence, not the year's budget
             if need_figure and question.measure and not bigrams(question.measure) & bigrams(said):

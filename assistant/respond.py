@@ -98,6 +98,8 @@ class Responder:
     def respond(self, question: Question) -> Answer:
         # One batched call embeds the question and its parts: a batch of three costs about one embedding.
         self.encoder.encode_queries(list(dict.fromkeys([question.context or question.text, *question.parts])))
+        if not question.context and question.language == "zh" and not _content(_GENERIC.sub("", question.topic)):
+            return refusal(question, "问题里没有说要问哪一项", None)  # 多少? / 呢? with nothing before it
         if looks_like_code(question.raw):
             return refusal(question, "this looks like code or markup, not a question about the notices", None)
         if question.language == "en":
@@ -125,14 +127,19 @@ class Responder:
         if answer.refused:
             return []
         cited = "".join(c.text for c in answer.citations)
+        corpus = "".join(n.text for n in self.notices)
         if question.language == "en":
             names = self.bridge.names(question.raw)
         else:
-            names = {p: {p, p.rstrip("市县区省")} for p in question.places if p[-1] in "市县区省州"}
+            names = {p: {p, p.rstrip("市县区省")} for p in question.places}
+        # A place the notices name elsewhere (武汉) or an administrative name they never mention (黄石市) must be in
+        # the cited text; an unknown name without 市/县 may be a typo (赤璧) and is left to retrieval.
         return [
             name
             for name, forms in names.items()
-            if not any(f in cited for f in forms) and not any(f in self._home for f in forms)
+            if not any(f in cited for f in forms)
+            and not any(f in self._home for f in forms)
+            and (any(f in corpus for f in forms) or name[-1] in "市县区省州" or question.language == "en")
         ]
 
     def _respond(self, question: Question) -> Answer:
@@ -149,8 +156,14 @@ class Responder:
         tried = [(n, *self._answer_from(question, {n.doc_id})) for n in sorted(notices, key=chronology)]
         found = [(n, a, score) for n, a, score in tried if not a.refused]
         if len(question.periods) > 1 and len(found) < len(tried):
-            missing = [period_label(n) for n, a, _ in tried if a.refused]
-            return refusal(question, f"{'、'.join(missing)}的通报没有给出这一数字", None)
+            english = question.language == "en"
+            missing = [period_label(n, english) for n, a, _ in tried if a.refused]
+            reason = (
+                f"the {', '.join(missing)} notice gives no such figure"
+                if english
+                else f"{'、'.join(missing)}的通报没有给出这一数字"
+            )
+            return refusal(question, reason, None)
         if not found:
             return max(tried, key=lambda t: t[2])[1]
         best = max(score for _, _, score in found)
@@ -169,8 +182,12 @@ class Responder:
         if not evidence or evidence[0].hit.score < self.settings.refuse_below:
             return refusal(question, "nothing related found" if english else "没有找到相关内容", None), 0.0
         if year_conflict(question, self.notices, evidence):
-            return refusal(question, f"通报未涉及{question.year}年的数据", evidence[0]), 0.0
+            reason = f"no notice reports on {question.year}" if english else f"通报未涉及{question.year}年的数据"
+            return refusal(question, reason, evidence[0]), 0.0
         picks = self.pick_clauses(question, evidence, allowed)
+        if picks and year_conflict(question, self.notices, [p.evidence for p in picks], [p.clause for p in picks]):
+            reason = f"no notice reports on {question.year}" if english else f"通报未涉及{question.year}年的数据"
+            return refusal(question, reason, picks[0].evidence), 0.0
         if not picks and (question.keyword_only or question.primary == Intent.PROGRESS):
             as_status = question.model_copy(update={"intents": [Intent.STATUS]})  # 嘉崇高速啥进度: told in words
             picks = self.pick_clauses(as_status, evidence, allowed)

@@ -9,6 +9,7 @@ from assistant.evidence import Evidence, Pick, make_evidence
 from assistant.models import Answer, Derived
 from assistant.question import Question
 from documents.models import FigureRef, Notice, QuantityKind, Target, TargetKind, TargetStatus
+from documents.quantities import extract_quantities
 from documents.series import period_label
 from documents.spans import Span, clauses, expand_to_sentence
 
@@ -56,7 +57,7 @@ def clause_of(notice: Notice, ref: FigureRef, narrow: bool = True) -> str:
     if clause.start == 0 and paragraph.marker and clause.text.startswith(paragraph.marker):
         clause = Span(len(paragraph.marker), clause.end, clause.text[len(paragraph.marker) :])
     pieces = clause.text.split("、")
-    if narrow and len(pieces) > 1 and all(any(ch.isdigit() for ch in piece) for piece in pieces):
+    if narrow and len(pieces) > 1 and all(extract_quantities(piece) for piece in pieces):
         cursor = clause.start
         for piece in pieces:
             if cursor <= offset < cursor + len(piece):
@@ -97,14 +98,25 @@ def target_answer(
 
 
 def _derived(row: Target) -> list[Derived]:
+    """What the answer computes: progress (and the sum of parts), a rate gap, or our check of a stated rate."""
     if row.progress_pct is not None and row.stated_rate is None:
-        return [
-            Derived(name="progress_pct", value=row.progress_pct.quantize(Decimal("0.1")), formula=row.formula or "")
-        ]
+        found = [Derived(name="progress_pct", value=row.progress_pct.quantize(Decimal("0.1")), formula=_ratio(row))]
+        if row.parts:
+            total = sum((p.quantity.value for p in row.parts), Decimal(0))
+            found.append(Derived(name="actual_total", value=total, formula=(row.formula or "").split(";")[0]))
+        return found
+    if row.rate_check and row.actual and row.target and row.target.quantity.value:
+        ours = (row.actual.quantity.value / row.target.quantity.value * 100).quantize(Decimal("0.1"))
+        return [Derived(name="computed_pct", value=ours, formula=row.rate_check)]
     if row.kind in _RATE_KINDS and row.actual and row.target and row.actual.quantity.kind == QuantityKind.PERCENT:
         diff = row.actual.quantity.value - row.target.quantity.value
         return [Derived(name="difference_pp", value=diff, formula=row.formula or "")]
     return []
+
+
+def _ratio(row: Target) -> str:
+    """The division alone ('6 / 3 = 200.0%'), without the sum that may precede it."""
+    return (row.formula or "").split("; ")[-1]
 
 
 def _is_rate(row: Target) -> bool:
@@ -131,7 +143,7 @@ def _chinese(row: Target, notice: Notice, period: str, derived: list[Derived]) -
         said = clause_of(notice, row.actual) + "," if row.actual else ""
         return f"{said}{clause_of(notice, row.stated_rate)}{{cite}}(比例为通报所述)。"
     done = ";".join(clause_of(notice, p) for p in row.parts) if row.parts else clause_of(notice, row.actual)  # type: ignore[arg-type]
-    total = f",合计{row.formula.split(';')[0]}" if row.parts and row.formula else ""
+    total = f",合计{row.formula.split(';')[0]}" if row.parts and row.formula else ""  # 3 + 1 + 2 = 6
     progress = f",完成{derived[0].formula}" if derived else ""
     goal = f"目标{target}" if target not in done else f"总数{row.target.quantity.text}"  # type: ignore[union-attr]
     return f"{done}{{cite}};{goal}{total}{progress}。"

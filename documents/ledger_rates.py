@@ -18,21 +18,23 @@ _WHOLE_CUE = re.compile(r"完成[^,，;；。]{0,10}的$")
 _DONE = re.compile(r"已(?:全部)?(?:完工|完成|开工|建成|化解|办结)")
 
 
-def _rounding_bounds(q: Quantity) -> tuple[Decimal, Decimal]:
-    """The interval a rounded figure stands for: 5.19万 is 51,850 to 51,950."""
+def _rounding_bounds(q: Quantity) -> tuple[Decimal, Decimal] | None:
+    """The interval a rounded figure stands for (5.19万 is 51,850 to 51,950); None if it is not plain digits."""
     digits = q.number_text.lstrip("-近约第").rstrip("%万亿")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", digits) or not Decimal(digits):
+        return None  # 亿 (from 亿元以上), 40余万, 3-5亿, 百分之八十: no rounding to reason about
     decimals = len(digits.split(".")[1]) if "." in digits else 0
-    scale = q.value / Decimal(digits) if Decimal(digits) else Decimal(1)
-    half = Decimal(5) * Decimal(10) ** (-decimals - 1) * scale
+    half = Decimal(5) * Decimal(10) ** (-decimals - 1) * (q.value / Decimal(digits))
     return q.value - half, q.value + half
 
 
 def check_rate(actual: Quantity, target: Quantity, stated: Quantity) -> str | None:
-    """None when the stated rate is what the rounded figures allow, else what disagrees."""
-    a_low, a_high = _rounding_bounds(actual)
-    t_low, t_high = _rounding_bounds(target)
+    """None when the stated rate is what the rounded figures allow (or cannot be checked), else what disagrees."""
+    bounds = [_rounding_bounds(q) for q in (actual, target, stated)]
+    if None in bounds or bounds[1][0] <= 0:  # type: ignore[index]
+        return None
+    (a_low, a_high), (t_low, t_high), (s_low, s_high) = bounds  # type: ignore[misc]
     low, high = a_low / t_high * HUNDRED, a_high / t_low * HUNDRED
-    s_low, s_high = _rounding_bounds(stated)
     if s_high < low or s_low > high:
         computed = actual.value / target.value * HUNDRED
         return f"stated {stated.number_text}, but {actual.number_text} / {target.number_text} = {_pct(computed)}"

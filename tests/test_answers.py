@@ -172,9 +172,32 @@ def test_periods_compared_across_notices(assistant) -> None:
     assert {c.doc_id for c in both.citations} == {"xianning-2021-q1", "xianning-2021-h1-digest"}
     more = assistant.ask("上半年比一季度多引进了多少个亿元以上项目")
     assert {"68", "107"} <= _numbers(more)
-    assert any(d.name == "difference" and d.formula == "107 − 68 = 39" for d in more.derived)
+    assert any(d.name == "difference" and d.formula == "107个 − 68个 = 39个" for d in more.derived)
 
 
 def test_a_period_one_notice_lacks_is_refused_for_the_pair(assistant) -> None:
     answer = assistant.ask("一季度和上半年科技成果登记分别多少项")  # the digest does not report it
     assert answer.refused and "上半年" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("多少", "没有说要问哪一项"),  # nothing asked about, no conversation before
+        ("武汉5G基站多少座", "武汉"),  # a place the notices name elsewhere, not in the answer's paragraph
+        ("2020年5G基站多少座", "2020年"),  # a year no notice reports on
+        ("how many 5g base stations in wuhan?", "wuhan"),
+    ],
+)
+def test_questions_about_nothing_or_elsewhere_are_refused_with_the_reason(
+    assistant, question: str, reason: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and reason in answer.answer
+
+
+def test_summed_parts_and_checked_rates_pass_the_faithfulness_check(assistant) -> None:
+    parts = assistant.ask("中国500强企业投资项目引进了几个")
+    assert not parts.refused and "3 + 1 + 2 = 6" in parts.answer and "6 / 3 = 200.0%" in parts.answer
+    share = assistant.ask("一季度对一带一路国家出口占比")
+    assert "36.2%" in share.answer

@@ -103,4 +103,4 @@ def test_a_build_killed_mid_write_never_leaves_a_loadable_half_index(tmp_path: P
     messages: list[str] = []
     index = open_index(notices, fake_encoder, folder, progress=messages.append)
     assert index.chunks and load_index(folder, fake_encoder.model_id, expected_documents(notices))
-    assert os.path.isdir(folder)
+    assert os.path.isdir(folder) and not list(tmp_path.glob("index.tmp-*"))  # the killed build's leftovers swept
