@@ -22,7 +22,9 @@ from index.embedder import Encoder, load_encoder
 from index.search import HybridRetriever
 from index.store import LoadedIndex, open_index, stderr_progress
 
-_GENERIC = re.compile(r"完成了?|目标|进度|百分之几|比例|多少|怎么样|情况|全年|计划|what about|and the|target|progress")
+_FOLLOW_UP_GENERIC = re.compile(
+    r"完成了?|目标|进度|百分之几|比例|多少|怎么样|情况|全年|计划|what about|and the|target|progress"
+)
 _FOLLOW_UP = re.compile(r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)")
 
 
@@ -82,7 +84,7 @@ class Assistant:
     @staticmethod
     def _is_follow_up(parsed: Question) -> bool:
         """A question naming no subject of its own (目标呢? 完成了百分之几?) continues the one before."""
-        content = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", _GENERIC.sub("", parsed.topic))
+        content = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", _FOLLOW_UP_GENERIC.sub("", parsed.topic))
         return bool(_FOLLOW_UP.search(parsed.text)) and len(content) <= 4 or len(content) <= 1
 
 

@@ -173,9 +173,3 @@ def score_clauses(
             picks.append(Pick(evidence=ev, clause=clause, score=score, quantities=quantities, lead=lead))
     picks.sort(key=lambda p: -p.score)
     return picks
-
-
-def is_plan(text: str, position: int) -> bool:
-    """Whether the figure at `position` is a plan (计划/拟/预计 earlier in its sentence), not a result."""
-    sentence_start = max(text.rfind(mark, 0, position) for mark in "。;；") + 1
-    return re.search(r"计划|拟|预计|将于|力争", text[sentence_start:position]) is not None

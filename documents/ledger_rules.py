@@ -23,7 +23,6 @@ _RATE_KINDS = (QuantityKind.PERCENT,)
 _PLAN = re.compile(r"计划|拟|预计|将于")
 _ABBREVIATIONS = {"技改": "技术改造", "科创": "科技创业", "规上": "规模以上"}
 _CEILING_NAMES = re.compile(r"失业率|价格|涨幅|CPI")
-_DONE_VERBS = re.compile(r"已(?:全部)?(?:完工|完成|开工|建成|化解|办结|上报化解)")
 HUNDRED = Decimal(100)
 _FALL = re.compile(r"(?:下降|下滑|回落|减少)$")
 # `(目标10.5%)`, `(预期目标7.8%左右)`, `（预期目标控制在5.5%以内）`: the target in brackets after the actual
