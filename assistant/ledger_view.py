@@ -9,7 +9,8 @@ import json
 from pydantic import TypeAdapter
 
 from documents.ledger import format_pct
-from documents.models import Target
+from documents.models import Notice, Target
+from documents.series import chronology, period_label
 
 LEDGER_SCHEMA = TypeAdapter(list[Target])
 COLUMNS = ("doc_id", "id", "indicator", "target", "actual", "progress", "status", "source")
@@ -64,3 +65,33 @@ def render_ledger(rows: list[Target], fmt: str) -> str:
         )
     lines.append(f"{len(flat)} rows")
     return "\n".join(lines)
+
+
+def ledger_series(rows: list[Target], notices: list[Notice]) -> list[dict[str, object]]:
+    """A target followed across notices of different periods: the same indicator and target text, earliest first.
+
+    Only targets reported by at least two notices are returned, e.g. 亿元以上项目 (100个): 一季度 68个 → 上半年 107个.
+    """
+    order = {n.doc_id: chronology(n) for n in notices}
+    labels = {n.doc_id: period_label(n) for n in notices}
+    groups: dict[tuple[str, str], list[Target]] = {}
+    for row in rows:
+        if row.target is not None:
+            groups.setdefault((row.indicator, row.target.quantity.text), []).append(row)
+    series = []
+    for (indicator, target), members in groups.items():
+        if len({m.doc_id for m in members}) < 2:
+            continue
+        points = [
+            {
+                "period": labels.get(m.doc_id, m.doc_id),
+                "doc_id": m.doc_id,
+                "actual": ledger_rows([m])[0]["actual"],
+                "progress": format_pct(m.progress_pct) if m.progress_pct is not None else "",
+                "progress_value": float(m.progress_pct) if m.progress_pct is not None else None,
+                "status": m.status.value,
+            }
+            for m in sorted(members, key=lambda m: order.get(m.doc_id, (0, 0, m.doc_id)))
+        ]
+        series.append({"indicator": indicator, "target": target, "points": points})
+    return series

@@ -197,6 +197,9 @@ def test_targets_tab_table_filter_chart_and_source(session: Session) -> None:
     total = int(re.search(r"共\s*(\d+)\s*项目标", page.locator("#ledger-summary").inner_text()).group(1))
     assert total > 10 and rows.count() > 5
     sync_api.expect(page.locator("#ledger-chart .chart-row").first).to_be_visible()
+    series = page.locator("#ledger-series .series-row", has_text="亿元以上项目")
+    sync_api.expect(series.first).to_contain_text("一季度")
+    sync_api.expect(series.first).to_contain_text("上半年")
 
     page.fill("#ledger-filter textarea", "5G")
     sync_api.expect(page.locator("#ledger-summary")).not_to_contain_text(f"共 {total} 项目标")

@@ -236,3 +236,21 @@ def test_build_app_with_a_fake_assistant(fake: FakeAssistant) -> None:
     from ui.app import build_app
 
     assert isinstance(build_app(fake), gr.Blocks)
+
+
+def test_targets_followed_across_periods_render_as_one_line_each() -> None:
+    from assistant.ledger_view import ledger_series
+    from documents.corpus import BUNDLED_NOTICES, load_corpus
+    from documents.ledger import build_ledger
+    from ui.render import series_html
+
+    notices = load_corpus(BUNDLED_NOTICES).notices
+    series = ledger_series([r for n in notices for r in build_ledger(n)], notices)
+    projects = next(s for s in series if s["indicator"] == "亿元以上项目")
+    assert [(p["period"], p["actual"], p["progress"]) for p in projects["points"]] == [
+        ("2021年一季度", "68个", "68.0%"),
+        ("2021年上半年", "107个", "107.0%"),
+    ]
+    html = series_html(series)
+    assert html.count('class="series-row"') == len(series) and "跨期进度" in html
+    assert "<script" not in series_html([{"indicator": "<script>x</script>", "target": "1", "points": []}])

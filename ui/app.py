@@ -14,6 +14,7 @@ import gradio as gr  # noqa: E402 - the environment above must be set before gra
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
+from assistant.ledger_view import ledger_series  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from ui import handlers, render, style  # noqa: E402
 from ui.handlers import AssistantLike, ChatState  # noqa: E402
@@ -133,6 +134,7 @@ def _targets_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.
             elem_id="ledger-source",
         )
         chart = gr.HTML(render.ledger_html(rows), elem_id="ledger-chart")
+    gr.HTML(render.series_html(ledger_series(assistant.ledger, assistant.notices)), elem_id="ledger-series")
 
     def refilter(text: str, chosen: str) -> tuple[list[list[object]], str, str]:
         found = handlers.ledger_table(assistant, text, chosen)

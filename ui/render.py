@@ -249,3 +249,24 @@ def notice_html(notice: Notice, hits: Iterable[str] = (), needle: str = "", mess
         f'<nav class="toc"><div class="toc-title">目录 · 点击跳转</div>{_toc(notice.sections, notice.doc_id)}</nav>'
         f'<div class="notice-body">{"".join(paragraphs)}</div></div></div>'
     )
+
+
+def series_html(series: Sequence[dict[str, object]]) -> str:
+    """Targets followed across periods: one line per target, a bar per period (一季度 → 上半年 …)."""
+    if not series:
+        return '<div class="chart empty">只有一份通报报告了各个目标,暂无跨期进度。</div>'
+    lines = []
+    for item in series:
+        cells = "".join(
+            f'<div class="series-point" title="{esc(p["period"])}: {esc(p["actual"] or "未报告")}">'
+            f'<span class="period">{esc(p["period"])}</span> <b>{esc(p["actual"] or "—")}</b> '
+            f"{progress_bar(p['progress_value'], str(p['status']))}</div>"  # type: ignore[arg-type]
+            for p in item["points"]  # type: ignore[attr-defined]
+        )
+        lines.append(
+            f'<div class="series-row"><div class="chart-label">{esc(shorten(str(item["indicator"]), 18))}'
+            f' <span class="period">目标 {esc(item["target"])}</span></div>'
+            f'<div class="series-points">{cells}</div></div>'
+        )
+    caption = '<div class="chart-caption">同一目标在不同时期通报中的完成情况,按时间先后排列。</div>'
+    return f'<div class="chart" id="series"><div class="panel-title">跨期进度</div>{caption}{"".join(lines)}</div>'

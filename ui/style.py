@@ -55,6 +55,11 @@ element.addEventListener('click', (event) => {
 """
 
 CSS = """
+.series-row { display: flex; gap: 12px; align-items: center; padding: 6px 0; border-bottom: 1px solid #f1f5f9; }
+.series-row .chart-label { width: 36%; }
+.series-points { display: flex; gap: 16px; flex: 1; }
+.series-point { flex: 1; font-size: 0.9em; }
+
 .gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
 #hero { padding: 6px 4px 2px; }
 #hero h1 { font-size: 1.6rem; margin: 0 0 4px; font-weight: 700; }
