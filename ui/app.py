@@ -160,6 +160,13 @@ def _targets_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.
     source.click(on_source, None, [tabs, *jump_outputs], show_progress="hidden")
 
 
+def _added(assistant: AssistantLike, path: str | None) -> tuple[object, ...]:
+    message, choices, new = handlers.add_notice(assistant, path)
+    if new is None:
+        return message, gr.skip(), gr.skip()
+    return message, gr.Dropdown(choices=choices, value=new), handlers.notice_html(assistant, new)
+
+
 def build_app(assistant: AssistantLike) -> gr.Blocks:
     """The whole app for one loaded Assistant; per-user conversation state is kept in gr.State."""
     choices = handlers.notice_choices(assistant)
@@ -190,6 +197,10 @@ def build_app(assistant: AssistantLike) -> gr.Blocks:
                     doc.render()
                     find.render()
                 view.render()
+                with gr.Accordion("添加一份通报(.txt,UTF-8 或 GBK)", open=False):
+                    upload = gr.File(file_types=[".txt"], type="filepath", label="通报文件", elem_id="upload")
+                    added = gr.HTML(elem_id="upload-message")
+        upload.upload(lambda path: _added(assistant, path), upload, [added, doc, view], show_progress="minimal")
         doc.input(lambda d: ("", handlers.notice_html(assistant, d)), doc, [find, view], show_progress="hidden")
         find.submit(lambda d, f: handlers.notice_html(assistant, d, f), [doc, find], view, show_progress="hidden")
     return app

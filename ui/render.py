@@ -270,3 +270,8 @@ def series_html(series: Sequence[dict[str, object]]) -> str:
         )
     caption = '<div class="chart-caption">同一目标在不同时期通报中的完成情况,按时间先后排列。</div>'
     return f'<div class="chart" id="series"><div class="panel-title">跨期进度</div>{caption}{"".join(lines)}</div>'
+
+
+def message_html(text: str, ok: bool) -> str:
+    """A one-line result message (escaped)."""
+    return f'<div class="upload-message {"ok" if ok else "error"}">{esc(text)}</div>'

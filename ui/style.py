@@ -55,6 +55,10 @@ element.addEventListener('click', (event) => {
 """
 
 CSS = """
+.upload-message { padding: 8px 12px; border-radius: 8px; margin-top: 6px; }
+.upload-message.ok { background: #ecfdf5; color: #065f46; }
+.upload-message.error { background: #fef2f2; color: #991b1b; }
+
 .series-row { display: flex; gap: 12px; align-items: center; padding: 6px 0; border-bottom: 1px solid #f1f5f9; }
 .series-row .chart-label { width: 36%; }
 .series-points { display: flex; gap: 16px; flex: 1; }
