@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -54,15 +55,20 @@ def outline(doc: Annotated[str | None, typer.Option(help="only this notice id")]
 
 
 @app.command()
-def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table") -> None:
-    """Print the target ledger: each target, what was done, progress and status."""
+def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | csv | series")] = "table") -> None:
+    """Print the target ledger: each target, what was done, progress and status (series: across periods)."""
     from assistant.ledger_view import render_ledger
     from documents.ledger import build_ledger
 
     try:
         corpus = load_corpus(_settings().documents)
         rows = [row for notice in corpus.notices for row in build_ledger(notice)]
-        typer.echo(render_ledger(rows, fmt))
+        if fmt == "series":
+            from assistant.ledger_view import ledger_series
+
+            typer.echo(json.dumps(ledger_series(rows, corpus.notices), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(render_ledger(rows, fmt))
     except (AssistantError, ValueError) as exc:
         _fail(str(exc))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.clauses import STATUS_WORDS, Span, bigrams, clauses, coverage, expand_to_sentence
-from assistant.question import Intent, Question
+from assistant.question import Intent, Question, periods_named
 from documents.models import Notice, Paragraph, Quantity, QuantityKind
 from documents.quantities import extract_quantities
 from documents.series import PERIOD_EN, notice_period
@@ -162,8 +162,9 @@ def score_clauses(
             said = (lead.text if lead else "") + clause.text
             if _SHARE.search(question.text) and "占" in said:
                 score += 0.2  # 出口占比: the share (占全市出口总额的36.2%), not the growth beside it
-            if question.period and question.period in expand_to_sentence(text, clause).text:
-                score += 0.1  # 一季度民生支出 is the 一季度 sentence, not the year's budget
+            if question.period:  # 一季度民生支出 is the 一季度 sentence, not the year's budget; 1-9月 is 前三季度
+                named = periods_named(expand_to_sentence(text, clause).text)
+                score += 0.1 if question.period in named else (-0.15 if named else 0.0)
             if need_figure and question.measure and not bigrams(question.measure) & bigrams(said):
                 continue  # 总投资多少: a clause about 已使用资金 does not state what is asked
             numbers = re.findall(r"\d+(?:\.\d+)?", question.topic)

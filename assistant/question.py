@@ -99,6 +99,12 @@ _QUESTION_WORDS = re.compile(
 _UNIT_WORDS = "家个座项人次名件户条台株亩份起所处块期批宗元吨"
 
 
+def periods_named(text: str) -> list[str]:
+    """The periods a text names (一季度, 上半年, 前三季度, 全年), by the same cues questions are read with."""
+    lowered = text.lower()
+    return [label for label, cue in _PERIODS if cue.search(lowered)]
+
+
 def clean_question(raw: str, max_chars: int) -> str:
     """Validate a question: strip control characters; raise QuestionError if nothing usable is left."""
     if raw is None or not isinstance(raw, str):

@@ -12,7 +12,8 @@ from documents.quantities import extract_quantities
 # A completion rate: of a plan (占年度计划任务…的), of the year's target (完成全年目标), or of a whole (完成总投资的).
 # A share of a total (占全市出口总额的47%) is not a completion rate and is left out.
 _TARGET_CUE = re.compile(
-    r"占[^,，;；。]{0,12}(?:计划|任务|目标)[^,，;；。]{0,12}的$|完成(?:全年|年度)?(?:目标|任务|计划)的?$|完成(?:投资)?率(?:达到?)?$"
+    r"(?:占|完成)[^,，;；。]{0,12}(?:计划|任务|目标)[^,，;；。]{0,12}的$|完成(?:全年|年度)?(?:目标|任务|计划)的?$"
+    r"|完成(?:投资)?率(?:达到?)?$"
 )
 _WHOLE_CUE = re.compile(r"完成[^,，;；。]{0,10}的$")
 _DONE = re.compile(r"已(?:全部)?(?:完工|完成|开工|建成|化解|办结)")

@@ -122,8 +122,8 @@ def _rate_row(row_id: str, notice: Notice, name: str, kind: TargetKind, target: 
 
 def _indicator_name(text: str) -> str:
     name = re.split(r"[,，]", text)[-1]
-    name = re.sub(r"^(?:我市|全市)?(?:实现)?", "", name)
-    return re.sub(r"(?:同比)?(?:增长|增速|下降|下滑|回落)$", "", name).strip() or text.strip()
+    name = re.sub(r"^(?:我市|全市|我县|全县|我区|全区)?(?:实现)?", "", name)
+    return re.sub(r"(?:同比)?(?:增长|增速|下降|下滑|回落|上涨)$", "", name).strip() or text.strip()
 
 
 def indicator_rows(notice: Notice, paragraph: Paragraph) -> list[Target]:

@@ -89,3 +89,11 @@ def test_eval_prints_the_table_by_kind() -> None:
 def test_ask_without_a_question_is_a_clear_error() -> None:
     result = runner.invoke(app, ["ask"])
     assert result.exit_code == 2 and "give a question" in result.output
+
+
+def test_targets_series_follows_a_target_across_periods() -> None:
+    result = runner.invoke(app, ["targets", "--format", "series"])
+    assert result.exit_code == 0
+    series = {s["indicator"]: s for s in json.loads(result.stdout)}
+    points = series["新开工亿元以上产业项目"]["points"]
+    assert [(p["period"], p["actual"]) for p in points] == [("2021年一季度", "36个"), ("2021年上半年", "80个")]

@@ -75,3 +75,22 @@ def test_other_periods_and_cities_are_refused(other_assistant, question: str) ->
     answer = other_assistant.ask(question)
     assert answer.refused
     assert "丽阳市" in answer.answer or "一季度" in answer.answer  # the reason names what is not covered
+
+
+def test_a_county_notice_of_the_first_three_quarters() -> None:
+    notice = load_notice(FOLDER / "qingshan-2020-q3.txt")
+    assert notice_period(notice) == (2020, "前三季度")
+    rows = {row.id: row for row in build_ledger(notice)}
+    assert rows["i1"].indicator == "地区生产总值" and rows["i1"].actual.quantity.value == Decimal("-3.2")
+    assert (rows["i3"].indicator, rows["i3"].status) == ("居民消费价格", TargetStatus.WITHIN_CEILING)
+    roads = rows["rp011.1"]  # 新建改建农村公路120公里,完成年度任务150公里的80.0%
+    assert (roads.actual.quantity.text, roads.target.quantity.text, roads.rate_check) == ("120公里", "150公里", None)
+    assert not any("2019" in r.indicator for r in rows.values())  # (全年数据暂未公布…) is not a target
+
+
+@pytest.mark.model
+def test_each_period_routes_to_its_notice(other_assistant) -> None:
+    q3 = other_assistant.ask("前三季度地区生产总值增长多少")
+    assert "3.2%" in q3.answer and q3.citations[0].doc_id == "qingshan-2020-q3"
+    h1 = other_assistant.ask("上半年地区生产总值增长多少")
+    assert "4.2%" in h1.answer and h1.citations[0].doc_id == "liyang-2022-h1"
