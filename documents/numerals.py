@@ -103,18 +103,23 @@ def _tail(s: str, abbreviation: int, parse: Callable[[str], int | None]) -> int 
     return parse(stripped)
 
 
-def _below_yi(s: str) -> int | None:
-    """Value of a numeral below 一亿 (三十八万, 两万五, 一万零五十)."""
-    if s.count("万") > 1:
+def _level(s: str, mark: str, scale: int, tail_limit: int, lower: Callable[[str], int | None]) -> int | None:
+    """Value of `s` split once at a magnitude mark (万 or 亿): high × scale + low, each read by `lower`."""
+    if s.count(mark) > 1:
         return None
-    if "万" not in s:
-        return _section(s)
-    head, _, tail = s.partition("万")
-    high = _section(head) if head else 1
-    low = _tail(tail, 1000, _section)
+    if mark not in s:
+        return lower(s)
+    head, _, tail = s.partition(mark)
+    high = lower(head) if head else 1
+    low = _tail(tail, tail_limit, lower)
     if not high or low is None:
         return None
-    return high * 10_000 + low
+    return high * scale + low
+
+
+def _below_yi(s: str) -> int | None:
+    """Value of a numeral below 一亿 (三十八万, 两万五, 一万零五十)."""
+    return _level(s, "万", 10_000, 1000, _section)
 
 
 def chinese_to_int(s: str) -> int | None:
@@ -127,16 +132,7 @@ def chinese_to_int(s: str) -> int | None:
         return None
     if len(s) > 1 and all(c in _SEQUENCE_DIGITS for c in s):
         return int("".join(str(DIGITS[c]) for c in s))
-    if s.count("亿") > 1:
-        return None
-    if "亿" not in s:
-        return _below_yi(s)
-    head, _, tail = s.partition("亿")
-    high = _below_yi(head) if head else 1
-    low = _tail(tail, 10_000_000, _below_yi)
-    if not high or low is None:
-        return None
-    return high * 100_000_000 + low
+    return _level(s, "亿", 100_000_000, 10_000_000, _below_yi)
 
 
 # --- exact numbers -----------------------------------------------------------------------------------
