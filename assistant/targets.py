@@ -66,10 +66,6 @@ def clause_of(notice: Notice, ref: FigureRef, narrow: bool = True) -> str:
     return clause.text.strip()
 
 
-def _pct(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.1'))}%"
-
-
 def target_answer(
     question: Question, row: Target, notice: Notice, evidence: list[Evidence], score: float = 0.9
 ) -> Answer:
