@@ -17,7 +17,8 @@ from documents.readers.result import join_fragments
 
 SKIP = 0.3  # a column left empty: rows often lack a cell (merged categories, blank 说明)
 JOIN = 2.5  # a cell glued to the one before: only when there are more cells than columns
-LATER = 0.01  # on a tie prefer the later column: merged category cells sit at the left
+ORDER = 0.01  # on a tie, fill columns left to right, but within a run of columns of one role (主要任务,
+# 全年目标任务) prefer the last: a category merged over several rows is the one missing from a row
 
 _INDEX = re.compile(r"^\d{1,4}[.、]?$")
 _NAME = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
@@ -70,6 +71,10 @@ def align_row(headers: list[str], cells: list[str]) -> list[str]:
     """One text per column: the cells placed in order where they fit best; extra cells joined to the previous."""
     roles = [column_role(h) for h in headers]
     n = len(headers)
+    run = [0] * n  # position of each column within its run of same-role columns
+    for col in range(1, n):
+        run[col] = run[col - 1] + 1 if roles[col] == roles[col - 1] else 0
+    prior = [ORDER * (2 * run[col] - col) for col in range(n)]
     # best[k] = (score, placement) after the cells so far, the last one placed in column k (-1: none yet)
     best: dict[int, tuple[float, list[int]]] = {-1: (0.0, [])}
     for text in cells:
@@ -81,7 +86,7 @@ def align_row(headers: list[str], cells: list[str]) -> list[str]:
 
         for last, (score, placed) in best.items():
             for col in range(last + 1, n):
-                offer(col, score + fit(roles[col], text) - SKIP * (col - last - 1) + LATER * col, [*placed, col])
+                offer(col, score + fit(roles[col], text) - SKIP * (col - last - 1) + prior[col], [*placed, col])
             if last >= 0:
                 offer(last, score - (JOIN if text.strip() else 0.0), [*placed, last])
         best = step

@@ -36,8 +36,11 @@ def store(folder: Path | None, raw: bytes, decoded: DecodedNotice) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(decoded.model_dump_json())
         os.replace(tmp, _path(folder, raw))
     except OSError:
-        return
+        Path(tmp).unlink(missing_ok=True)

@@ -80,14 +80,14 @@ def read_notice_bytes(
         raise NoticeError(f"{name}: an RTF file; open it in Word or WPS and save it as .docx, then add that")
     if fmt == "zip":
         raise NoticeError(f"{name}: a zip archive that is neither .docx nor .xlsx; unpack it and add the notice")
-    hit = cached(cache, raw, name)
-    if hit is not None:
-        return hit
-    decoded = assemble(_READERS[fmt](raw, name), name, fmt, raw)
+    decoded = cached(cache, raw, name)
+    if decoded is None:
+        decoded = assemble(_READERS[fmt](raw, name), name, fmt, raw)
+        store(cache, raw, decoded)
     by_name = FORMATS.get(Path(name).suffix.lower())
     if by_name and by_name != fmt:
-        decoded.warnings.insert(0, f"{name}: the file is really {fmt}, not {by_name}; read as {fmt}")
-    store(cache, raw, decoded)
+        mismatch = f"{name}: the file is really {fmt}, not {by_name}; read as {fmt}"
+        decoded = decoded.model_copy(update={"warnings": [mismatch, *decoded.warnings]})
     return decoded
 
 

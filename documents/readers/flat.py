@@ -83,7 +83,7 @@ def _table_at(lines: list[str], start: int) -> _Table | None:
     if k >= len(lines) or len(headers) < 3 or known < 2 or not {ColumnRole.TASK, ColumnRole.ACTUAL} & set(roles):
         return None
     rows: list[list[str]] = []
-    spans: list[int] = []
+    widths: list[int] = []
     while k < len(lines):
         number, first = _number(lines[k]), k
         k += 1
@@ -91,12 +91,14 @@ def _table_at(lines: list[str], start: int) -> _Table | None:
             if pipe and "|" not in lines[k] and (k + 1 >= len(lines) or "|" not in lines[k + 1]):
                 break
             k += 1
+        split = _pipe_cells if pipe else _line_cells
         if k < len(lines) and _number(lines[k]) == number + 1:
-            spans.append(k - first)
-        else:  # the last row: it runs no longer than the longest row before it; later lines are text again
-            limit = max(spans, default=2 * len(headers))
-            k = min(k, first + limit)
-        rows.append((_pipe_cells if pipe else _line_cells)(lines[first:k]))
+            widths.append(len(split(lines[first:k])))
+        else:  # the last row has no cells more than the widest row before it; later lines are text again
+            limit = max(widths, default=len(headers))
+            while k > first + 1 and len(split(lines[first:k])) > limit:
+                k -= 1
+        rows.append(split(lines[first:k]))
         if k >= len(lines) or _number(lines[k]) != number + 1:
             break
     return _Table(end=k, headers=headers, rows=rows)

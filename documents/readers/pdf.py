@@ -24,12 +24,14 @@ def _open(raw: bytes, name: str):
         pdf = pdfplumber.open(BytesIO(raw))
         pdf.pages  # noqa: B018 - reading the page tree is where encryption and corruption show
         return pdf
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise NoticeError(
-            f"{name}: the PDF is password-protected (encrypted); save a copy without the password and add that"
-        ) from None
-    except Exception as exc:  # pdfminer raises many kinds on a damaged file
-        raise NoticeError(f"{name}: not a readable PDF (corrupt or truncated?): {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors (PdfminerException), which are many
+        causes = [exc, *exc.args, exc.__context__]
+        if any(isinstance(c, PDFPasswordIncorrect | PDFEncryptionError) for c in causes):
+            raise NoticeError(
+                f"{name}: the PDF is password-protected (encrypted); save a copy without the password and add that"
+            ) from None
+        detail = next((repr(c) for c in causes[1:] if isinstance(c, Exception)), f"{type(exc).__name__}: {exc}")
+        raise NoticeError(f"{name}: not a readable PDF (corrupt or truncated?): {detail}") from None
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
