@@ -19,7 +19,8 @@ app = typer.Typer(
 _state: dict[str, Path | None] = {"documents": None}
 
 DocumentsOption = Annotated[
-    Path | None, typer.Option("--documents", help="folder of notices: .txt .md .html .docx .pdf .xlsx (default: the bundled notices)")
+    Path | None,
+    typer.Option("--documents", help="folder of notices: .txt .md .html .docx .pdf .xlsx (default: the bundled ones)"),
 ]
 
 

@@ -176,7 +176,7 @@ def test_a_page_keeps_its_info_fields_when_the_article_does_not_hold_them() -> N
         f"<p>{line}</p>" for line in [formats.TABLE_INTRO, "一季度,全市新建5G基站236座,完成全年目标的23.6%。"]
     )
     page = f"""<html><head><meta charset="gbk"><title>{formats.TABLE_TITLE}_市政府</title></head><body>
-    <div class="nav"><a href="/">首页</a> | <a href="/zw/">政务公开</a> | <a href="/fw/">政务服务</a> | <a>互动</a></div>
+    <div class="nav"><a href="/">首页</a> | <a href="/zw/">政务公开</a> | <a href="/fw/">服务</a> | <a>互动</a></div>
     <div class="info"><span>发布日期:2024-04-15</span> <span>来源:市政府督查室</span> <span>浏览次数:326</span></div>
     <h1>{formats.TABLE_TITLE}</h1><div class="content">{article}</div>
     <div class="footer">版权所有:市人民政府办公室 备案号:ICP备12345678号</div></body></html>"""
