@@ -71,6 +71,7 @@ def published(tmp_path_factory) -> dict[str, Path]:
         "table.docx": formats.table_docx(folder / "table.docx"),
         "table.xlsx": formats.table_xlsx(folder / "table.xlsx"),
         "table.pdf": formats.table_pdf(folder / "table.pdf", font),
+        "framed.pdf": formats.framed_pdf(folder / "framed.pdf", font),
         "encrypted.pdf": formats.encrypted_pdf(folder / "encrypted.pdf", font),
         "scanned.pdf": formats.scanned_pdf(folder / "scanned.pdf"),
         "chrome-only.html": formats.chrome_only_html(folder / "chrome-only.html"),

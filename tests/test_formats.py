@@ -126,6 +126,17 @@ def test_text_after_a_table_is_placed_in_its_own_section(published) -> None:
     assert "第 1 页" not in notice.text and "市人民政府政务督查室" not in notice.text  # page header/footer
 
 
+def test_a_frame_drawn_round_a_pdf_page_is_not_a_table(published) -> None:
+    notice = load_notice(published["framed.pdf"])
+    assert [p.text for p in notice.paragraphs] == [
+        formats.TABLE_TITLE,
+        formats.TABLE_META,
+        formats.TABLE_INTRO,
+        formats.TABLE_NEXT,
+        formats.TABLE_CLOSING,
+    ]
+
+
 # ---- bad files: a clear message naming the file, and nothing else changes -------------------------------
 
 BAD = [

@@ -94,3 +94,11 @@ def test_page_numbers_and_running_headers_are_dropped() -> None:
     assert drop_page_furniture(page + body, heights) == body
     single = [Line(text="市人民政府督查室", x0=LEFT, x1=200, top=20, size=9, page=1)]
     assert drop_page_furniture(single, {1: 842.0}) == single  # text at the top of a one-page file is kept
+
+
+def test_one_overlong_line_does_not_make_the_others_look_short() -> None:
+    body = [(f"第{i}行写满了一整行的正文内容", *FULL) for i in range(30)]
+    got = paragraphs(
+        lines(("开头缩进的一段", *INDENT), *body, ("http://www.example.gov.cn/a/very/long/link", LEFT, RIGHT + 90))
+    )
+    assert len(got) == 1

@@ -51,7 +51,8 @@ def _lead(chars: list[dict], size: float) -> float:
 
 def _page_items(page, number: int) -> tuple[list[tuple[float, Line | list]], int]:
     """(top, line or table rows) in reading order, and how many characters the page's text layer has."""
-    tables = page.find_tables()
+    # a frame around the page or a one-row box is drawn lines, not a table: its text stays text
+    tables = [t for t in page.find_tables() if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
     boxes = [t.bbox for t in tables]
     text_part = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes)) if boxes else page
     items: list[tuple[float, Line | list]] = []

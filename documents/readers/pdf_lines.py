@@ -50,7 +50,11 @@ class Layout:
 def layout_of(lines: list[Line]) -> Layout:
     size = statistics.median(round(line.size, 1) for line in lines)
     body = [line for line in lines if abs(line.size - size) < 0.5] or lines
-    left, right = min(line.x0 for line in body), max(line.x1 for line in body)
+    left = min(line.x0 for line in body)
+    # where full lines end; with many lines read at the 95th percentile, so that one overlong line (a long URL)
+    # does not make every other line look short
+    ends = sorted((line.x1 for line in body), reverse=True)
+    right = ends[len(ends) // 20]
     steps = [b.top - a.top for a, b in zip(body, body[1:], strict=False) if b.page == a.page and b.top > a.top]
     pitch = statistics.median(steps) if steps else size * 1.5
     indents = sum(line.x0 > left + 1.5 * size for line in body)

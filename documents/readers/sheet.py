@@ -45,8 +45,8 @@ def _grid(sheet) -> list[list[str | None]]:
     grid: list[list[str | None]] = [[cell_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
     for merged in sheet.merged_cells.ranges:
         value = grid[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row - 1, merged.max_row):
-            for c in range(merged.min_col - 1, merged.max_col):
+        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                 if (r, c) != (merged.min_row - 1, merged.min_col - 1):
                     grid[r][c] = value if c == merged.min_col - 1 else None
     return grid
