@@ -10,6 +10,7 @@ from pathlib import Path
 from documents.errors import NoticeError
 
 MAX_NOTICE_BYTES = 5 * 1024 * 1024  # a long notice is ~100 kB; 5 MB is far past any real one
+NOTICE_SUFFIXES = (".txt",)  # the file kinds decode_notice reads: the loader and uploads both use this
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

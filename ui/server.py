@@ -1,16 +1,26 @@
-"""The HTTP server: a small JSON API (`POST /api/ask`, `GET /api/health`) beside the gradio app, on one port.
+"""The HTTP server: a small JSON API beside the gradio app, on one port.
 
-The API takes the conversation so far from the client, so the server keeps no per-user state: any number of
-clients (or app replicas) can ask concurrently without seeing each other's history.
+- `POST /api/ask`: a question and the conversation so far (the server keeps no per-user state, so any number of
+  clients can ask concurrently without seeing each other's history);
+- `POST /api/notices`: add a notice, sent as the bytes of a multipart file field `file` (never a server path);
+- `GET /api/health`: the notices served.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import traceback
+from pathlib import Path
+
+from fastapi import FastAPI, Request, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assistant.batch import safe_ask
 from assistant.models import Answer, ErrorReply
+from assistant.settings import Settings
+from documents.errors import AssistantError
+from documents.loading import doc_id_for
+from ui import limits
 from ui.handlers import AssistantLike
 
 
@@ -19,13 +29,38 @@ class AskRequest(BaseModel):
     history: list[Answer] = Field(default_factory=list, max_length=50, description="earlier answers, oldest first")
 
 
-def create_api(assistant: AssistantLike) -> FastAPI:
+class NoticeAdded(BaseModel):
+    doc_id: str
+    message: str
+
+
+def create_api(assistant: AssistantLike, settings: Settings | None = None) -> FastAPI:
     """The JSON API; the gradio app is mounted beside it by `ui.app.create_server`."""
+    settings = settings or Settings()
     api = FastAPI(title="Tongbao QA", docs_url="/api/docs", openapi_url="/api/openapi.json")
 
     @api.post("/api/ask", response_model=Answer | ErrorReply)
     def ask(request: AskRequest) -> Answer | ErrorReply:  # sync: FastAPI runs it in its thread pool
         return safe_ask(assistant, request.question, request.history)  # type: ignore[arg-type]
+
+    upload_limit = settings.max_notice_bytes
+
+    @api.post("/api/notices", response_model=NoticeAdded)
+    def add_notice(request: Request, file: UploadFile) -> NoticeAdded | JSONResponse:
+        if not limits.same_origin(request):
+            return limits.error_response(403, "notices can be added from this app's own page only")
+        name = file.filename or ""
+        raw = file.file.read(upload_limit + 1)
+        if len(raw) > upload_limit:
+            return limits.error_response(413, f"{name}: larger than the {upload_limit:,} bytes a notice may be")
+        try:
+            message = assistant.add_notice(name, raw)
+        except AssistantError as exc:
+            return limits.error_response(400, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the client gets a message, the server log the details
+            traceback.print_exc()
+            return limits.error_response(500, f"internal error while adding the notice ({exc.__class__.__name__})")
+        return NoticeAdded(doc_id=doc_id_for(Path(name or "notice.txt")), message=message)
 
     @api.get("/api/health")
     def health() -> dict[str, object]:
