@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from documents.errors import NoticeError
-from documents.loading import MAX_NOTICE_BYTES, doc_id_for, read_notice_file
+from documents.loading import MAX_NOTICE_BYTES, NOTICE_SUFFIXES, doc_id_for, read_notice_file, text_fingerprint
 from documents.models import Notice
 from documents.parser import parse_notice
 
@@ -34,24 +34,26 @@ def load_notice(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> Notice:
 
 
 def load_corpus(directory: Path, max_bytes: int = MAX_NOTICE_BYTES) -> Corpus:
-    """Every *.txt notice in a folder, sorted by name; bad files and duplicates are skipped with a reason."""
+    """Every notice file (NOTICE_SUFFIXES) in a folder, sorted by name; bad files and duplicates (the same text
+    up to Unicode form and whitespace) are skipped with a reason."""
     if not directory.is_dir():
         raise NoticeError(f"{directory}: no such folder of notices")
     notices: list[Notice] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for path in sorted(directory.glob("*.txt")):
+    for path in sorted(p for p in directory.iterdir() if p.suffix in NOTICE_SUFFIXES):
         try:
             notice = load_notice(path, max_bytes)
         except NoticeError as exc:
             problems.append(str(exc))
             continue
-        if notice.sha256 in seen:
-            problems.append(f"{path.name}: same text as {seen[notice.sha256]}; skipped as a duplicate")
+        fingerprint = text_fingerprint(notice.text)
+        if fingerprint in seen:
+            problems.append(f"{path.name}: same text as {seen[fingerprint]}; skipped as a duplicate")
             continue
-        seen[notice.sha256] = path.name
+        seen[fingerprint] = path.name
         notices.append(notice)
     if not notices:
-        detail = "; ".join(problems) if problems else "no .txt files"
+        detail = "; ".join(problems) if problems else f"no {' or '.join(NOTICE_SUFFIXES)} files"
         raise NoticeError(f"{directory}: no readable notice ({detail})")
     return Corpus(notices=notices, problems=problems)

@@ -1,4 +1,4 @@
-"""Writes of files added to a documents folder: all or nothing, never over an existing name or through a link.
+"""Names and writes for files added to a documents folder: a sanitised notice name, an all-or-nothing write.
 
 Pure of any model or index: `assistant.uploads` decides when to call these (under its lock).
 """
@@ -8,12 +8,51 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-from documents.loading import NOTICE_SUFFIXES
+from documents.errors import NoticeError
+from documents.loading import NOTICE_SUFFIXES, safe_id
 
+MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 240  # a file name may be at most 255 bytes on Linux file systems; CJK takes 3 bytes a character
 _PARTIAL = ".partial-"  # hidden temporary files of writes in progress: `.partial-<pid>-<random>.tmp`
+_UNSAFE_CHARACTER = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class NoticeName:
+    doc_id: str  # what the loader calls the saved file: doc_id_for(Path(filename)) == doc_id
+    filename: str  # the name it is saved under in the documents folder
+
+
+def notice_name(name: object) -> NoticeName:
+    """The notice id and file name for an uploaded file's name, or NoticeError saying why the name is refused.
+
+    NFKC-normalised; a plain name (no folders, no control characters), not hidden, at most MAX_NAME_CHARS
+    characters, with a suffix the loader reads.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise NoticeError("the file has no name; give it one such as notice.txt")
+    plain = unicodedata.normalize("NFKC", name).strip()
+    shown = plain[:60] + ("…" if len(plain) > 60 else "")
+    if _UNSAFE_CHARACTER.search(plain):
+        raise NoticeError(f"{shown!r}: give a plain file name, without folders or control characters")
+    if plain.startswith("."):
+        raise NoticeError(f"{shown!r}: a hidden file name (starting with '.') is not accepted")
+    if len(plain) > MAX_NAME_CHARS or len(plain.encode("utf-8")) > MAX_NAME_BYTES:
+        raise NoticeError(f"{shown!r}: the file name is too long (at most {MAX_NAME_CHARS} characters)")
+    suffix = Path(plain).suffix.lower()
+    if suffix not in NOTICE_SUFFIXES:
+        accepted = ", ".join(NOTICE_SUFFIXES)
+        raise NoticeError(f"{shown!r}: not a notice file this version reads (accepted: {accepted})")
+    doc_id = safe_id(Path(plain).stem)
+    if not doc_id or doc_id.startswith("."):
+        raise NoticeError(f"{shown!r}: the name has no usable characters before {suffix}")
+    return NoticeName(doc_id=doc_id, filename=doc_id + suffix)
 
 
 def name_taken(folder: Path, doc_id: str) -> Path | None:

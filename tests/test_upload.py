@@ -1,5 +1,5 @@
 """Adding a notice while the app runs: only the new notice is indexed; bad uploads change nothing; uploads run one
-at a time and are saved all or nothing (even when the process is killed mid-write)."""
+at a time, are saved all or nothing (even when the process is killed mid-write), and never write through links."""
 
 from __future__ import annotations
 
@@ -43,15 +43,39 @@ def live():
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "binary"),
         ("huge.txt", "通报\n".encode() * 2_000_000, "larger than"),
         ("again.txt", Q1.read_bytes(), "same text"),
+        ("spaced.txt", Q1.read_bytes() + b" \n", "same text"),  # the notice plus trailing whitespace
+        ("crlf.txt", Q1.read_bytes().replace(b"\n", b"\r\n"), "same text"),
+        ("full.txt", Q1.read_bytes().replace(b"2021", "２０２１".encode()), "same text"),  # NFKC
+        (".bashrc", b"export PATH=/x\n", "hidden"),
+        (".bashrc.txt", LIYANG.read_bytes(), "hidden"),
+        ("../escape.txt", LIYANG.read_bytes(), "without folders"),
+        ("sub/dir.txt", LIYANG.read_bytes(), "without folders"),
+        ("通" * 90 + ".txt", LIYANG.read_bytes(), "too long"),  # 274 bytes: more than a file name may be
+        ("x" * 300 + ".txt", LIYANG.read_bytes(), "too long"),
+        ("notice.pdf", LIYANG.read_bytes(), "accepted: .txt"),
+        ("???.txt", LIYANG.read_bytes(), "no usable characters"),
     ],
 )
-def test_bad_uploads_are_refused_and_change_nothing(live, name: str, content: bytes, message) -> None:
+def test_bad_uploads_are_refused_with_a_message_and_change_nothing(live, name: str, content: bytes, message) -> None:
     folder = Path(live.settings.documents)
     before, files = [n.doc_id for n in live.notices], sorted(os.listdir(folder))
     with pytest.raises(NoticeError, match=message):
         live.add_notice(name, content)
     assert [n.doc_id for n in live.notices] == before
     assert sorted(os.listdir(folder)) == files
+    assert not (folder.parent / "escape.txt").exists()
+
+
+def test_a_dangling_link_in_the_folder_is_never_written_through(live, tmp_path: Path) -> None:
+    folder = Path(live.settings.documents)
+    outside = tmp_path / "outside.txt"
+    (folder / "linked.txt").symlink_to(outside)
+    try:
+        with pytest.raises(NoticeError, match="already exists"):
+            live.add_notice("linked.txt", LIYANG.read_bytes())
+        assert not outside.exists() and (folder / "linked.txt").is_symlink()
+    finally:
+        (folder / "linked.txt").unlink()
 
 
 def test_an_upload_is_indexed_and_answered_and_nothing_is_lost(live) -> None:

@@ -11,7 +11,6 @@ Bodies are bounded (413), JSON must be strict (400), and validation errors never
 from __future__ import annotations
 
 import traceback
-from pathlib import Path
 
 from fastapi import FastAPI, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +22,7 @@ from assistant.batch import safe_ask
 from assistant.models import Answer, ErrorReply
 from assistant.settings import Settings
 from documents.errors import AssistantError
-from documents.loading import doc_id_for
+from documents.files import notice_name
 from ui import limits
 from ui.handlers import AssistantLike
 
@@ -89,7 +88,7 @@ def create_api(assistant: AssistantLike, settings: Settings | None = None) -> Fa
         except Exception as exc:  # noqa: BLE001 - the client gets a message, the server log the details
             traceback.print_exc()
             return limits.error_response(500, f"internal error while adding the notice ({exc.__class__.__name__})")
-        return NoticeAdded(doc_id=doc_id_for(Path(name or "notice.txt")), message=message)
+        return NoticeAdded(doc_id=notice_name(name).doc_id, message=message)
 
     @api.get("/api/health")
     async def health() -> dict[str, object]:  # async: answered on the event loop, never queued behind answers
