@@ -19,7 +19,7 @@ from documents.loading import read_notice_file
 from tests.sandbox import free_port
 from tests.test_ui_handlers import FakeAssistant, five_g_answer
 from ui import limits
-from ui.server import create_api
+from ui.server import create_api, exposure_warning
 
 Q1 = BUNDLED_NOTICES / "xianning-2021-q1.txt"
 
@@ -175,3 +175,22 @@ def test_one_size_limit_for_uploads_and_the_loader(tmp_path: Path, fake: Uploadi
     between = (Q1.read_bytes() * 200)[:5_100_000]  # over the UI's old 5,000,000, under the loader's 5 MiB
     assert default.post("/api/notices", files={"file": ("between.txt", between)}).status_code == 200
     assert [len(raw) for _, raw in fake.added] == [5_100_000, 5_100_000]
+
+
+@pytest.mark.parametrize(
+    ("host", "warned"),
+    [
+        ("127.0.0.1", False),
+        ("localhost", False),
+        ("::1", False),
+        ("[::1]", False),
+        ("0.0.0.0", True),
+        ("192.168.1.5", True),
+        ("example.org", True),
+    ],
+)
+def test_a_warning_when_the_server_listens_beyond_loopback(host: str, warned: bool) -> None:
+    warning = exposure_warning(host)
+    assert (warning is not None) == warned
+    if warned:
+        assert host in warning and "no login" in warning

@@ -6,6 +6,7 @@ Only the `ui` package imports gradio. Handlers live in `ui.handlers` (pure funct
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # no analytics, no version check, whatever the caller's env
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -19,7 +20,7 @@ from assistant.settings import Settings  # noqa: E402
 from documents.loading import NOTICE_SUFFIXES  # noqa: E402
 from ui import handlers, render, style  # noqa: E402
 from ui.handlers import AssistantLike, ChatState  # noqa: E402
-from ui.server import create_api  # noqa: E402
+from ui.server import create_api, exposure_warning  # noqa: E402
 
 PLACEHOLDER = "**问问督查通报里的数字**\n\n例如:5G基站建设进度?失业率控制得怎么样?每个答案都附原文段落。"
 HERO = (
@@ -248,6 +249,9 @@ def serve(settings: Settings) -> None:
     """Load the notices, model and index (building what is missing, with progress on the console) and serve."""
     from assistant.core import ensure_ready
 
+    warning = exposure_warning(settings.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(
         "Tongbao QA: loading notices, model and index (the first run converts the model and builds the index)…",
         flush=True,

@@ -10,6 +10,7 @@ Bodies are bounded (413), JSON must be strict (400), and validation errors never
 
 from __future__ import annotations
 
+import ipaddress
 import traceback
 
 from fastapi import FastAPI, Request, UploadFile
@@ -49,6 +50,22 @@ class NoticeAdded(BaseModel):
 
 class Problem(BaseModel):
     error: str
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning to print when the server listens beyond this machine (None on loopback)."""
+    name = host.strip().strip("[]").lower()
+    try:
+        loopback = name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return None
+    return (
+        f"warning: listening on {host}, not on loopback: anyone who can reach it can ask questions, read every "
+        "loaded notice and add notices (there is no login). Use --host 127.0.0.1, or put it behind a proxy that "
+        "authenticates users."
+    )
 
 
 def create_api(assistant: AssistantLike, settings: Settings | None = None) -> FastAPI:
