@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from documents.errors import NoticeError
-from documents.loading import MAX_NOTICE_BYTES, doc_id_for
+from documents.loading import MAX_NOTICE_BYTES, doc_id_for, text_fingerprint
 from documents.models import Notice
 from documents.readers import NOTICE_SUFFIXES, read_notice_path
 
@@ -33,7 +33,8 @@ def load_notice(
 
 
 def notice_files(directory: Path) -> list[Path]:
-    """The notice files of a folder: every supported suffix, by name, a .txt before another format of it."""
+    """The notice files of a folder (documents.readers.NOTICE_SUFFIXES), by name, a .txt before another format
+    of it; hidden files and Word's `~$` lock files are not notices."""
     found = [
         p
         for p in directory.iterdir()
@@ -43,8 +44,9 @@ def notice_files(directory: Path) -> list[Path]:
 
 
 def load_corpus(directory: Path, max_bytes: int = MAX_NOTICE_BYTES, cache: Path | None = None) -> Corpus:
-    """Every notice in a folder (.txt .md .html .htm .docx .pdf .xlsx); bad files and duplicates are skipped with a
-    reason. `cache` is a folder for conversions (None: convert every time)."""
+    """Every notice in a folder (.txt .md .html .htm .docx .pdf .xlsx); bad files and duplicates (the same text
+    up to Unicode form and whitespace) are skipped with a reason. `cache`: a folder for conversions (None:
+    convert every time)."""
     if not directory.is_dir():
         raise NoticeError(f"{directory}: no such folder of notices")
     notices: list[Notice] = []
@@ -60,13 +62,14 @@ def load_corpus(directory: Path, max_bytes: int = MAX_NOTICE_BYTES, cache: Path 
         except NoticeError as exc:
             problems.append(str(exc))
             continue
-        if notice.sha256 in seen:
-            problems.append(f"{path.name}: same text as {seen[notice.sha256]}; skipped as a duplicate")
+        fingerprint = text_fingerprint(notice.text)
+        if fingerprint in seen:
+            problems.append(f"{path.name}: same text as {seen[fingerprint]}; skipped as a duplicate")
             continue
-        seen[notice.sha256] = path.name
+        seen[fingerprint] = path.name
         ids.add(notice.doc_id)
         notices.append(notice)
     if not notices:
-        detail = "; ".join(problems) if problems else "no notice files (" + " ".join(NOTICE_SUFFIXES) + ")"
+        detail = "; ".join(problems) if problems else f"no notice files ({' '.join(NOTICE_SUFFIXES)})"
         raise NoticeError(f"{directory}: no readable notice ({detail})")
     return Corpus(notices=notices, problems=problems)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from documents.errors import NoticeError
 
 MAX_NOTICE_BYTES = 5 * 1024 * 1024  # a long notice is ~100 kB; 5 MB is far past any real one
+# what an upload accepts: decode_notice reads text only. A documents folder is read by documents.readers, which
+# takes every format (documents.readers.NOTICE_SUFFIXES); uploads accept them once they call read_notice_bytes.
+NOTICE_SUFFIXES = (".txt",)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -53,7 +57,35 @@ def decode_notice(raw: bytes, name: str, max_bytes: int = MAX_NOTICE_BYTES) -> D
     return DecodedText(text=text, sha256=sha, encoding=encoding, warnings=tuple(warnings))
 
 
+def read_notice_file(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> DecodedText:
+    """Read and decode one notice file; every failure becomes a NoticeError naming it."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise NoticeError(
+                f"{path.name}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB a notice may be"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NoticeError(f"{path}: file not found (was it moved or deleted?)") from None
+    except IsADirectoryError:
+        raise NoticeError(f"{path}: is a folder, not a notice file") from None
+    except PermissionError:
+        raise NoticeError(f"{path}: permission denied") from None
+    return decode_notice(raw, path.name, max_bytes)
+
+
+def text_fingerprint(text: str) -> str:
+    """What two copies of a notice share even if re-saved: sha256 of the NFKC text with whitespace collapsed."""
+    normal = " ".join(unicodedata.normalize("NFKC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def safe_id(stem: str) -> str:
+    """`stem` (NFKC-normalised) reduced to characters safe in ids and URLs; "" when none is left."""
+    return re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFKC", stem)).strip("-")
+
+
 def doc_id_for(path: Path) -> str:
     """A notice's id: its file stem, reduced to characters safe in ids and URLs."""
-    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("-")
-    return stem or "notice"
+    return safe_id(path.stem) or "notice"
