@@ -16,8 +16,8 @@ from importlib.resources import files
 
 import jieba
 
-from assistant.question import ABBREVIATIONS
 from documents.models import Notice
+from documents.vocabulary import vocabulary as genre_vocabulary
 from index.text import normalize
 
 _STOP = set(
@@ -108,7 +108,6 @@ _STOP = set(
         "2022",
         "2023",
         "city",
-        "xianning",
         "municipal",
         "number",
         "total",
@@ -118,33 +117,7 @@ _STOP = set(
         "projects",
     ]
 )
-# Terms of government statistics that CC-CEDICT does not give in this sense.
-GLOSSARY = {
-    "job": "就业",
-    "jobs": "就业",
-    "employment": "就业",
-    "unemployment": "失业率",
-    "fixed asset": "固定资产投资",
-    "retail sales": "社会消费品零售总额",
-    "foreign trade": "进出口",
-    "exports": "出口",
-    "imports": "进出口",
-    "industrial value added": "工业增加值",
-    "value added": "增加值",
-    "fiscal revenue": "一般公共预算收入",
-    "budget revenue": "一般公共预算收入",
-    "consumer price": "居民消费价格",
-    "consumer prices": "居民消费价格",
-    "inflation": "居民消费价格",
-    "high tech": "高新技术",
-    "base station": "基站",
-    "base stations": "基站",
-    "target": "目标",
-    "targets": "目标",
-    "growth": "增长",
-    "seconded": "抽调",
-    "staff": "工作人员",
-}
+_MONTHS = {m[:3] for m in "january february march april may june july august september october november december".split()}
 MAX_SENSES = 4  # a single English word mapping to more notice words than this is too vague to search by
 _DEFINITION_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\bsb\b|\bsth\b|\bone's\b|\bto\b|\bcl:.*$|\bsurname\b.*$")
 
@@ -181,6 +154,18 @@ _PLACE_WORDS = re.compile(r"\b(?:city|province|county|district|prefecture|capita
 
 
 @lru_cache(maxsize=1)
+def _place_names() -> dict[str, set[str]]:
+    """lower-cased one-word names that CC-CEDICT defines as a place (… city, … province, … county)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for head, definitions in _cedict().items():
+        for definition in definitions:
+            first = re.match(r"([A-Z][a-z]{2,})\b(.*)", definition)
+            if first and len(head) >= 2 and _PLACE_WORDS.search(first.group(2)):
+                names[first.group(1).lower()].add(head)
+    return dict(names)
+
+
+@lru_cache(maxsize=1)
 def _proper_names() -> dict[str, set[str]]:
     """lower-cased one-word proper names (place names mostly) → their Chinese headwords."""
     names: dict[str, set[str]] = defaultdict(set)
@@ -211,12 +196,13 @@ class EnglishBridge:
                     for single in key.split() if 1 < len(key.split()) <= 3 else []:
                         if single not in _STOP and len(single) > 3:
                             self._loose[single].add(word)  # "employment" in "to get a job; employment"
-        for short, full in [*ABBREVIATIONS.items(), *GLOSSARY.items()]:
+        words = genre_vocabulary()
+        for short, full in [*words.abbreviations.items(), *words.english.items()]:
             if short.isascii():
                 self._phrases[short] = {full}
         corpus_text = "".join(normalize(n.text) for n in notices)
         self._foreign_names = {
-            name: heads for name, heads in _proper_names().items() if not any(h in corpus_text for h in heads)
+            name: heads for name, heads in _place_names().items() if not any(h in corpus_text for h in heads)
         }
 
     def names(self, question: str) -> dict[str, set[str]]:
@@ -228,12 +214,16 @@ class EnglishBridge:
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names (Beijing, Huangshi) whose Chinese forms occur in no notice: places not covered."""
         names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b", question.strip())
-        return [n for n in names if n.lower() in self._foreign_names]
+        return [n for n in names if n.lower() in self._foreign_names and n.lower()[:3] not in _MONTHS]
 
     def terms(self, question: str) -> list[str]:
         """Chinese words of the notices that the question's English words and phrases translate to."""
+        return list(dict.fromkeys(w for group in self.term_groups(question) for w in group))
+
+    def term_groups(self, question: str) -> list[list[str]]:
+        """For each English word or phrase with a translation in the notices: its Chinese words."""
         words = re.findall(r"[a-z][a-z0-9]*", question.lower())
-        found: list[str] = []
+        found: list[list[str]] = []
         used: set[int] = set()
         for size in (3, 2, 1):
             for start in range(len(words) - size + 1):
@@ -246,10 +236,10 @@ class EnglishBridge:
                 for form in self._forms(chunk):
                     hits = self._phrases.get(form) or (self._loose.get(form) if size == 1 else None)
                     if hits and (size > 1 or len(hits) <= MAX_SENSES):
-                        found += sorted(hits, key=len, reverse=True)[:3]
+                        found.append(sorted(hits, key=len, reverse=True)[:3])
                         used |= span
                         break
-        return list(dict.fromkeys(found))
+        return found
 
     @staticmethod
     def _forms(chunk: list[str]) -> list[str]:

@@ -1,165 +1,208 @@
-"""Answer templates (no LLM): quote the notice's own clauses, state figures as written, cite them."""
+"""Stage 5, compose: an answer from the matches, in the notice's own words, each notice named, each quote cited.
+
+`咸宁市 2021年一季度: 全市新建5G基站236座[1];目标新建5G基站1000座,完成236 / 1000 = 23.6%。` The quote is the clause
+group of each matched figure (the clauses about one subject); progress is computed from a target paired in the
+ledger when the notice states none. No figure is written that the cited paragraphs do not hold, except derived
+values, which carry their formula.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from assistant.clauses import expand_to_sentence
-from assistant.evidence import Evidence, Pick
+from assistant.gates import Reason, Refusal
+from assistant.match import Match, Matching
 from assistant.models import Answer, Citation, Derived, Figure
-from assistant.question import Question
-from documents.models import Quantity, QuantityKind
-from documents.series import period_label
+from assistant.route import Route
+from assistant.understand import QuestionSpec, Want
+from documents.facts import Fact, FactKind, FactRole
+from documents.library import Library
+from documents.pairs import FactPair
+from documents.reporting import Period
 
-_MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
-
-
-def citation_for(evidence: Evidence) -> Citation:
-    p = evidence.paragraph
-    return Citation(
-        doc_id=p.doc_id, paragraph_id=p.id, breadcrumb=p.breadcrumb_text, text=p.text, start=p.start, end=p.end
-    )
+_LEAD_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]、?|[0-9]{1,2}[.、．)](?![0-9])|[一二三四五六七八九十]是)")
+MAX_QUOTE = 110  # a quote longer than this is cut to the clauses holding the matched figures
 
 
-def english_figure(q: Quantity) -> str:
-    """'3.7万 (37,000)' for figures written with 万/亿, the figure itself otherwise."""
-    if any(m in q.number_text for m in _MAGNITUDE) and q.kind not in (QuantityKind.PERCENT,):
-        plain = f"{q.value.normalize():,f}".rstrip("0").rstrip(".") if "." in f"{q.value:f}" else f"{q.value:,}"
-        return f"{q.number_text} ({plain})"
-    return q.number_text
+def refusal_answer(spec: QuestionSpec, refusal: Refusal) -> Answer:
+    return Answer(question=spec.raw, answer=refusal.text(spec.english), refused=True, confidence=0.0,
+                  language=spec.language, intent=f"refuse:{refusal.reason.value}")  # fmt: skip
 
 
-def figure_of(q: Quantity, paragraph_id: str, role: str = "figure") -> Figure:
-    return Figure(text=q.text, value=q.value, unit=q.unit, role=role, paragraph_id=paragraph_id)
-
-
-class Draft:
-    """An answer being assembled: text pieces with citation markers, citations, figures."""
-
-    def __init__(self, question: Question) -> None:
-        self.question = question
-        self.pieces: list[str] = []
+class _Draft:
+    def __init__(self, spec: QuestionSpec, library: Library) -> None:
+        self.spec, self.library = spec, library
         self.citations: list[Citation] = []
         self.figures: list[Figure] = []
+        self.derived: list[Derived] = []
 
-    def cite(self, evidence: Evidence) -> int:
+    def cite(self, doc_id: str, paragraph_id: str) -> int:
         for i, c in enumerate(self.citations):
-            if c.doc_id == evidence.paragraph.doc_id and c.paragraph_id == evidence.paragraph.id:
+            if (c.doc_id, c.paragraph_id) == (doc_id, paragraph_id):
                 return i + 1
-        self.citations.append(citation_for(evidence))
+        p = self.library.notice(doc_id).paragraph(paragraph_id)
+        self.citations.append(
+            Citation(doc_id=doc_id, paragraph_id=paragraph_id, breadcrumb=p.breadcrumb_text, text=p.text,
+                     start=p.start, end=p.end)
+        )  # fmt: skip
         return len(self.citations)
 
-    def answer(self, confidence: float, intent: str, derived: list | None = None) -> Answer:
-        return Answer(
-            question=self.question.raw,
-            answer="".join(self.pieces).strip(),
-            citations=self.citations,
-            figures=self.figures,
-            derived=derived or [],
-            confidence=round(max(0.0, min(1.0, confidence)), 3),
-            language=self.question.language,
-            intent=intent,
-        )
+    def figure(self, fact: Fact) -> None:
+        q = fact.quantity
+        if all(f.text != q.text or f.paragraph_id != fact.paragraph_id for f in self.figures):
+            self.figures.append(Figure(text=q.text, value=q.value, unit=q.unit, role=fact.role.value, paragraph_id=fact.paragraph_id))
 
 
-def quote_picks(draft: Draft, picks: list[Pick], label_periods: bool) -> None:
-    """Quote the chosen clauses, merged per sentence, in reading order, each with its citation marker."""
-    english = draft.question.language == "en"
-    by_sentence: dict[tuple[str, str, int], list[Pick]] = {}
-    for pick in picks:
-        sentence = expand_to_sentence(pick.evidence.paragraph.text, pick.clause)
-        key = (pick.evidence.notice.doc_id, pick.evidence.paragraph.id, sentence.start)
-        by_sentence.setdefault(key, []).append(pick)
-    lines: list[str] = []
-    for group in sorted(by_sentence.values(), key=lambda g: (g[0].evidence.paragraph.start, g[0].clause.start)):
-        text = group[0].evidence.paragraph.text
-        start = min(p.lead.start if p.lead else p.clause.start for p in group)
-        marker_text = group[0].evidence.paragraph.marker or ""
-        if start == 0 and marker_text and text.startswith(marker_text):
-            start = len(marker_text)  # "7." numbers the item; it is not part of what the notice says
-        end = max(p.clause.end for p in group)
-        quote = text[start:end].strip(",\uff0c;\uff1b:\uff1a ")  # noqa: B005 - a set of separators
-        marker = draft.cite(group[0].evidence)
-        for pick in group:
-            for q in pick.quantities:
-                draft.figures.append(figure_of(q, pick.evidence.paragraph.id))
-        prefix = f"{period_label(group[0].evidence.notice, english)}: " if label_periods else ""
-        if english:
-            figures = [english_figure(q) for p in group for q in p.quantities]
-            tail = f" — that is {'; '.join(figures)}" if figures and any("(" in f for f in figures) else ""
-            lines.append(f'{prefix}the notice states "{quote}"{tail} [{marker}]')
+def _quote(text: str, start: int, end: int, keep: list[tuple[int, int]]) -> str:
+    """The paragraph's words from start to end, without a leading outline marker, cut when long."""
+    piece = text[start:end].strip(" ,，;；。")
+    lead = _LEAD_MARK.match(piece)
+    if lead:
+        piece = piece[lead.end() :]
+    if len(piece) > MAX_QUOTE and keep:
+        last = max(e for _, e in keep)
+        piece = text[start:last].strip(" ,，;；。")
+        if len(piece) > MAX_QUOTE:
+            first = min(s for s, _ in keep)
+            piece = text[first:last].strip(" ,，;；。")
+    return piece
+
+
+def _spans(matches: list[Match]) -> list[tuple[str, str, int, int, list[Match]]]:
+    """Matched spans merged per paragraph where they overlap, in reading order."""
+    merged: list[tuple[str, str, int, int, list[Match]]] = []
+    for m in sorted(matches, key=lambda m: (m.doc_id, m.paragraph_id, m.span[0])):
+        if merged and merged[-1][:2] == (m.doc_id, m.paragraph_id) and m.span[0] <= merged[-1][3]:
+            doc, pid, s, e, ms = merged[-1]
+            merged[-1] = (doc, pid, s, max(e, m.span[1]), [*ms, m])
         else:
-            lines.append(f"{prefix}{quote}[{marker}]")
-    if english:
-        draft.pieces.append("According to the notice, " + "; ".join(lines) + ".")
-    else:
-        draft.pieces.append(";".join(lines) + "。")
+            merged.append((m.doc_id, m.paragraph_id, m.span[0], m.span[1], [m]))
+    return merged
 
 
-def refusal(question: Question, reason: str, closest: Evidence | None) -> Answer:
-    """A clear 'not covered' that states no figure; it may point to the closest paragraph by its heading."""
-    english = question.language == "en"
-    if english:
-        text = f"The notices do not cover this ({reason})."
-        if closest:
-            heading = closest.paragraph.breadcrumb[0] if closest.paragraph.breadcrumb else closest.notice.title
-            text += f" The closest related passage is under “{heading}”."
-    else:
-        text = f"通报中没有涉及这个问题({reason})。"
-        if closest:
-            heading = closest.paragraph.breadcrumb[0] if closest.paragraph.breadcrumb else closest.notice.title
-            text += f"最接近的内容见“{heading}”。"
-    return Answer(
-        question=question.raw, answer=text, refused=True, confidence=0.0, language=question.language, intent="refuse"
+def _pair_for(fact: Fact, pairs: list[FactPair]) -> FactPair | None:
+    return next((p for p in pairs if p.actual.id == fact.id or p.target.id == fact.id), None)
+
+
+def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -> tuple[str, Refusal | None]:
+    """The target and the computed progress for a progress or target question, when the quote lacks them."""
+    fact = match.fact
+    spec = draft.spec
+    if fact is None:
+        return "", None
+    ask = spec.asks[match.ask]
+    group_facts = [f for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id) if f.group == fact.group]
+    stated = any(f.kind == FactKind.COMPLETION for f in group_facts)
+    pair = _pair_for(fact, pairs)
+    if ask.want == Want.PROGRESS and stated and pair is None:
+        return "", None
+    if pair is None:
+        if ask.want == Want.TARGET and fact.role == FactRole.TARGET:
+            return "", None
+        reason = Reason.NO_TARGET if ask.want == Want.PROGRESS and not stated else None
+        return "", Refusal(reason=reason, asked=fact.measure or ask.terms) if reason else None
+    target, actual = pair.target, pair.actual
+    marker = draft.cite(target.doc_id, target.paragraph_id)
+    draft.figure(target)
+    draft.figure(actual)
+    target_text = draft.library.notice(target.doc_id).paragraph(target.paragraph_id).text
+    clause = target_text[target.clause[0] : target.clause[1]].strip(" ,，;；。")
+    clause = _LEAD_MARK.sub("", clause)
+    extra = ""
+    if target.quantity.text not in quoted:
+        extra = (f"; target: “{clause}”[{marker}]" if spec.english else f";目标:{clause}[{marker}]")
+    if pair.progress_pct is not None and ask.want in (Want.PROGRESS, Want.FIGURE, Want.TARGET) and not stated:
+        value = pair.progress_pct.quantize(Decimal("0.1"))
+        draft.derived.append(Derived(name="progress_pct", value=value, formula=pair.formula))
+        extra += f", so {pair.formula} of the target" if spec.english else f",完成{pair.formula}"
+    elif ask.want == Want.PROGRESS and actual.kind in (FactKind.GROWTH, FactKind.LEVEL) and not stated:
+        diff = actual.quantity.value - target.quantity.value
+        unit = " percentage points" if spec.english else "个百分点"
+        formula = f"{actual.quantity.number_text} − {target.quantity.number_text} = {diff.normalize():f}{unit}"
+        draft.derived.append(Derived(name="difference_pp", value=diff, formula=formula))
+        extra += f" ({formula})" if spec.english else f"({formula})"
+    return extra, None
+
+
+def _notices_to_show(docs: list[str], library: Library) -> tuple[list[str], list[str]]:
+    """The best notice, with the same place's other periods (at most two in all); other places are only named."""
+    first = library.profile(docs[0])
+    same = [d for d in docs if d == docs[0] or (first.place_key and library.profile(d).place_key == first.place_key)]
+    return same[:2], [d for d in docs if d not in same]
+
+
+def compose(spec: QuestionSpec, route: Route, matching: Matching, library: Library, pairs: dict[str, list[FactPair]]) -> Answer:
+    """One line per notice, labelled by place and period, quoting each matched clause group with its citation."""
+    if not matching.matches:
+        return refusal_answer(spec, matching.refusal or Refusal(reason=Reason.NO_SUCH_FIGURE))
+    draft = _Draft(spec, library)
+    lines: list[str] = []
+    docs = list(dict.fromkeys(m.doc_id for m in sorted(matching.matches, key=lambda m: -m.score)))
+    shown, others = _notices_to_show(docs, library)
+    quoted_all = " ".join(
+        _quote(library.notice(d).paragraph(p).text, s, e, [m.fact.clause for m in ms if m.fact] or [m.span for m in ms])
+        for d, p, s, e, ms in _spans([m for m in matching.matches if m.doc_id in shown])
     )
+    for doc_id in shown:
+        pieces: list[str] = []
+        for doc, pid, start, end, ms in _spans([m for m in matching.matches if m.doc_id == doc_id]):
+            text = library.notice(doc).paragraph(pid).text
+            keep = [m.fact.clause for m in ms if m.fact] or [m.span for m in ms]
+            quoted = _quote(text, start, end, keep)
+            marker = draft.cite(doc, pid)
+            for m in ms:
+                if m.fact:
+                    draft.figure(m.fact)
+            extras = []
+            for m in ms:
+                extra, refusal = _progress(draft, m, pairs.get(doc, []), quoted_all)
+                if refusal and len(matching.matches) == 1:
+                    return refusal_answer(spec, refusal)
+                if extra and extra not in extras and not any(extra in p for p in pieces):
+                    extras.append(extra)
+            piece = (f"“{quoted}”[{marker}]" if spec.english else f"{quoted}[{marker}]") + "".join(extras)
+            pieces.append(piece)
+        label = route.labels.get(doc_id) or library.profile(doc_id).label(spec.english)
+        body = ("; " if spec.english else ";").join(pieces)
+        lines.append(f"{label}: {body}" + ("." if spec.english else "。"))
+    if others:
+        names = [route.labels.get(d) or library.profile(d).label(spec.english) for d in others]
+        lines.append(
+            f"Other notices also give this: {', '.join(names)} (name the place to see them)."
+            if spec.english
+            else f"另有{'、'.join(names)}的通报也有相关内容,可在问题中指明地区。"
+        )
+    text = (" " if spec.english else "").join(lines)
+    if spec.english:
+        text = "According to the notice, " + text if len(lines) == 1 else "According to the notices: " + text
+    best = max(m.score for m in matching.matches)
+    return Answer(question=spec.raw, answer=text, citations=draft.citations, figures=draft.figures,
+                  derived=draft.derived, confidence=round(min(1.0, max(0.0, best)), 3), language=spec.language,
+                  intent=spec.asks[0].want.value, context=spec.context or spec.text)  # fmt: skip
 
 
-def merge_answers(question: Question, labelled: list[tuple[str, Answer]]) -> Answer:
-    """One answer from several notices' answers, each line labelled with its period, markers renumbered."""
-    english = question.language == "en"
+def merge_periods(spec: QuestionSpec, answers: list[tuple[Period, Answer]]) -> Answer:
+    """One answer from each period's answer, each line led by its period, markers renumbered; the difference of
+    the first figures when the question compares them (上半年比一季度多…)."""
     lines, citations, figures, derived = [], [], [], []
-    for label, answer in labelled:
+    for period, answer in answers:
         text = answer.answer
         for number in range(len(answer.citations), 0, -1):  # highest first, so [1] never rewrites [10]
             text = text.replace(f"[{number}]", f"[{number + len(citations)}]")
-        lines.append(f"{label}: {text}")
+        lines.append(f"{period.label_en if spec.english else period.label}: {text}")
         citations += answer.citations
         figures += answer.figures
         derived += answer.derived
-    return Answer(
-        question=question.raw,
-        answer=(" " if english else "").join(lines),
-        citations=citations,
-        figures=figures,
-        derived=derived,
-        confidence=max(a.confidence for _, a in labelled),
-        language=question.language,
-        intent=labelled[0][1].intent,
-    )
-
-
-def with_difference(merged: Answer, parts: list[Answer]) -> Answer:
-    """Append later − earlier for the actual of each period's answer, when both measure the same thing."""
-    firsts = [next((f for f in a.figures if f.role in ("actual", "figure")), None) for a in parts]
-    if len(firsts) != 2 or firsts[0] is None or firsts[1] is None or firsts[0].unit != firsts[1].unit:
-        return merged
-    earlier, later = firsts
-    diff = later.value - earlier.value
-    percent = later.unit == "%"
-    unit = ("个百分点" if merged.language == "zh" else " percentage points") if percent else later.unit
-    shown = f"{diff.normalize():f}{unit}"
-    formula = f"{later.text} − {earlier.text} = {shown}"
-    tail = f" Difference: {formula}." if merged.language == "en" else f"相差:{formula}。"
-    derived = [*merged.derived, Derived(name="difference", value=diff, formula=formula)]
-    return merged.model_copy(update={"answer": merged.answer + tail, "derived": derived})
-
-
-def unchecked(question: Question) -> Answer:
-    """What is shown when an answer failed the faithfulness check: a refusal that says so plainly."""
-    if question.language == "en":
-        text = "I found a passage but could not check every figure of my answer against it, so I give none."
-    else:
-        text = "找到了相关段落,但答案中的数字未能逐一核对原文,为避免出错不作回答。"
-    return Answer(
-        question=question.raw, answer=text, refused=True, confidence=0.0, language=question.language, intent="refuse"
-    )
+    text = (" " if spec.english else "").join(lines)
+    firsts = [a.figures[0] for _, a in answers if a.figures]
+    if spec.compares and len(firsts) == 2 and firsts[0].unit == firsts[1].unit:
+        earlier, later = firsts
+        diff = later.value - earlier.value
+        unit = (" percentage points" if spec.english else "个百分点") if later.unit == "%" else later.unit
+        formula = f"{later.text} − {earlier.text} = {diff.normalize():f}{unit}"
+        derived.append(Derived(name="difference", value=diff, formula=formula))
+        text += f" Difference: {formula}." if spec.english else f"相差:{formula}。"
+    return Answer(question=spec.raw, answer=text, citations=citations, figures=figures, derived=derived,
+                  confidence=max(a.confidence for _, a in answers), language=spec.language,
+                  intent=answers[0][1].intent, context=spec.text)  # fmt: skip

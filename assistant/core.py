@@ -9,24 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant import uploads
-from assistant.compose import unchecked
-from assistant.faithfulness import unsupported_figures
 from assistant.models import Answer
-from assistant.question import Question, analyze
-from assistant.respond import Responder
+from assistant.pipeline import Pipeline
 from assistant.settings import Settings
+from assistant.understand import QuestionSpec, understand
 from documents.corpus import Corpus, load_corpus
 from documents.errors import AssistantError
-from documents.ledger import build_ledger
+from documents.ledger import ledger_rows
+from documents.library import Library
 from documents.models import Notice, Target
 from index.embedder import Encoder, load_encoder
 from index.search import HybridRetriever
 from index.store import LoadedIndex, open_index, stderr_progress
 
-_FOLLOW_UP_GENERIC = re.compile(
-    r"完成了?|目标|进度|百分之几|比例|多少|怎么样|情况|全年|计划|what about|and the|target|progress"
-)
-_FOLLOW_UP = re.compile(r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)")
+_FOLLOW_UP = re.compile(r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)|^(?:and|what about|how about)\b", re.I)
 
 
 class Assistant:
@@ -35,8 +31,13 @@ class Assistant:
     def __init__(self, settings: Settings, corpus: Corpus, index: LoadedIndex, encoder: Encoder) -> None:
         self.settings, self.corpus, self.index, self.encoder = settings, corpus, index, encoder
         self.retriever = HybridRetriever(index, encoder)
-        self.ledger: list[Target] = [row for notice in corpus.notices for row in build_ledger(notice)]
-        self.responder = Responder(self.corpus.notices, self.retriever, encoder, self.ledger, settings)
+        self.library = Library.of(corpus.notices)
+        self.pipeline = Pipeline(self.library, self.retriever, encoder)
+        self.ledger: list[Target] = [
+            row
+            for doc_id, entry in self.library.entries.items()
+            for row in ledger_rows(entry.notice, entry.facts, self.pipeline.pairs[doc_id])
+        ]
         self._lock = threading.Lock()  # one answer at a time: jieba and bm25s promise no thread safety
 
     @classmethod
@@ -71,35 +72,30 @@ class Assistant:
         """Take over another Assistant's notices, index and answering state at once, between two answers."""
         with self._lock:
             self.corpus, self.index, self.retriever = fresh.corpus, fresh.index, fresh.retriever
-            self.ledger, self.responder = fresh.ledger, fresh.responder
+            self.ledger, self.library, self.pipeline = fresh.ledger, fresh.library, fresh.pipeline
 
-    def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
-        """Answer one question (raises QuestionError for an unusable one); follow-ups use `history`."""
-        parsed = self._resolve(question, history or [])
+    def ask(self, question: str, history: list[Answer] | None = None, doc_ids: list[str] | None = None) -> Answer:
+        """Answer one question (QuestionError for an unusable one); follow-ups use `history`; `doc_ids` scopes the
+        answer to chosen notices."""
+        spec = self._resolve(question, history or [])
         with self._lock:
-            answer = self.responder.respond(parsed)
-        problems = unsupported_figures(answer)
-        if problems and not answer.refused:  # never show a figure that is not in a cited paragraph
-            print(f"faithfulness check rejected an answer to {question!r}: {problems}", file=sys.stderr)
-            return unchecked(parsed)
-        return answer
+            return self.pipeline.answer(spec, doc_ids)
 
-    def _resolve(self, question: str, history: list[Answer]) -> Question:
-        parsed = analyze(question, self.settings.max_question_chars)
+    def _resolve(self, question: str, history: list[Answer]) -> QuestionSpec:
+        spec = understand(question, self.library.gazetteer, self.settings.max_question_chars)
         previous = next((a for a in reversed(history) if not a.refused), None)
-        if previous is None or not self._is_follow_up(parsed):
-            return parsed
+        if previous is None or not self._is_follow_up(spec):
+            return spec
         context = (previous.context or previous.question)[-200:]  # the topic, not an ever-growing transcript
-        merged = analyze(f"{context} {parsed.text}", self.settings.max_question_chars * 2)
-        return merged.model_copy(
-            update={"raw": question, "intents": parsed.intents + merged.intents, "context": merged.text}
-        )
+        merged = understand(f"{context} {spec.text}", self.library.gazetteer, self.settings.max_question_chars * 2)
+        return merged.model_copy(update={"raw": question, "context": context})
 
     @staticmethod
-    def _is_follow_up(parsed: Question) -> bool:
+    def _is_follow_up(spec: QuestionSpec) -> bool:
         """A question naming no subject of its own (目标呢? 完成了百分之几?) continues the one before."""
-        content = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", _FOLLOW_UP_GENERIC.sub("", parsed.topic))
-        return bool(_FOLLOW_UP.search(parsed.text)) and len(content) <= 4 or len(content) <= 1
+        content = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", spec.asks[0].terms)
+        content = re.sub(r"目标|进度|完成率|完成|全年|计划|比例|占比|率|呢|那|那么|它|其|这个|该|target|progress", "", content)
+        return (bool(_FOLLOW_UP.search(spec.text)) and len(content) <= 4) or len(content) <= 1
 
 
 def ensure_ready(settings: Settings, rebuild: bool = False) -> Assistant:

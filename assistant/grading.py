@@ -161,7 +161,7 @@ _TENS_ORD_EN = [t[:-1] + "ieth" for t in _TENS_EN]
 _EN_VALUE = {w: i % 20 for i, w in enumerate(_UNITS_EN + _ORD_EN)} | {
     w: 20 + 10 * (i % 8) for i, w in enumerate(_TENS_EN + _TENS_ORD_EN)
 }
-_NUM = r"(?P<neg>(?<![\dA-Za-z])[-−])?(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)"
+_NUM = r"(?P<neg>(?<![\dA-Za-z%])[-−])?(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)"
 
 _ZH_PARTS = [
     r"(?<![\d.])(?P<ymd>\d{4})-(?P<ymd_m>\d{1,2})-(?P<ymd_d>\d{1,2})(?!\d)",
@@ -181,7 +181,7 @@ _EN_PARTS = [
     r"\b(?P<word2>" + "|".join(_ORD_EN[1:] + _TENS_ORD_EN) + r")\b",
 ]
 _PCT = r"(?:\s*(?P<pct>%|per\s?cent(?!age)|pct\b))?"
-_ZH_TAIL = [_NUM + _PCT + r"(?:\s*(?P<mult>万亿|千万|百万|亿|万))?", rf"(?P<cn>{_CN})(?=(?:{_MEASURE}))"]
+_ZH_TAIL = [_NUM + _PCT + r"(?:\s*[余多]?(?P<mult>万亿|千万|百万|亿|万))?", rf"(?P<cn>{_CN})(?=(?:{_MEASURE}))"]
 _EN_TAIL = [
     _NUM
     + r"(?:\s*(?P<mult>hundred million|thousand|million|billion|trillion)\b)?"

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_T2S = OpenCC("t2s")
 
 # --- normalisation -----------------------------------------------------------------------------------
 
@@ -23,7 +28,8 @@ _EXTRA = {
 
 
 def normalise(text: str) -> str:
-    """Map full-width ASCII forms to ASCII one character at a time, so offsets into the result index text.
+    """Map full-width ASCII forms to ASCII and traditional characters to simplified, one character at a time,
+    so offsets into the result index text.
 
     This is the part of NFKC that matters for figures (３．７万 → 3.7万, ％ → %, （套） → (套)) without
     NFKC's length changes (①, ½ or ㎡ are left alone).  The full-width comma ， is Chinese punctuation
@@ -38,9 +44,18 @@ def normalise(text: str) -> str:
             out.append("," if between_digits else c)
         elif 0xFF01 <= o <= 0xFF5E:
             out.append(chr(o - 0xFEE0))
+        elif o >= 0x3400:
+            out.append(simplified_char(c))
         else:
             out.append(_EXTRA.get(c, c))
     return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def simplified_char(c: str) -> str:
+    """One traditional character in its simplified form (億 → 亿, 個 → 个), or itself; never changes length."""
+    converted = _T2S.convert(c)
+    return converted if len(converted) == 1 else c
 
 
 # --- Chinese numerals --------------------------------------------------------------------------------

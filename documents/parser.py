@@ -62,6 +62,15 @@ def split_heading(body: str) -> tuple[str, str]:
     return body[: match.end()], body[match.end() :]
 
 
+TITLE_MAX_CHARS = 80
+
+
+def _reads_as_body(line: str) -> bool:
+    """A first line that is a paragraph, not a title: long, with a sentence break inside (a notice stored without
+    its title starts with its first paragraph)."""
+    return len(line) > TITLE_MAX_CHARS and _SENTENCE_END.search(line[:-1]) is not None
+
+
 def parse_notice(
     text: str,
     doc_id: str,
@@ -93,7 +102,7 @@ def parse_notice(
         span = (start + lead, start + lead + len(content))
         pid = f"p{line_no:03d}"
         base = {"id": pid, "doc_id": doc_id, "text": content, "start": span[0], "end": span[1]}
-        if not title and line_no not in cells:
+        if not title and not paragraphs and line_no not in cells and not _reads_as_body(content):
             title = content
             paragraphs.append(Paragraph(kind=ParagraphKind.TITLE, **base))
             continue

@@ -46,7 +46,8 @@ written                             read as
 万间 / 千间 / 百强 / 千人计划          skipped: a bare power of ten in Chinese is a round name, not a count
 六种思维 / 七种能力 / 三年行动 / 十年禁渔  skipped: Chinese numerals do not count with 种 级 大 年 (slogans)
 十大工程 / 七大行动 / 五大振兴         skipped (大 is not a measure word)
-“十四五” / “两山” / “三乡”工程 / “323”  skipped: nothing inside quotes “…” ‘…’ 「…」 "…" is a figure
+“十四五” / “两山” / “三乡”工程 / “323”  skipped: nothing inside a short quote (≤ 12 characters) is a figure; a
+                                    longer quote cites a task (“全年实现各类融资210亿元”), whose figures count
 《…5个文件的通知》 / 《(2021-2023年)》  skipped: nothing inside a document name 《…》 is a figure
 一主四辅 / 一城十区 / 三带三轴 / 四馆三场两中心 / 五届五次  skipped: Chinese numerals alternating with
                                     one or two characters form a name
@@ -106,7 +107,7 @@ _NAME_SUFFIXES = ("强", "热线", "国道", "省道", "号", "级", "周年", "
 _TIME_SUFFIXES = frozenset("月时点分秒")
 _NAMES = (
     "四个意识", "四个自信", "两个维护", "两个确立", "四个全面", "三个代表", "两个一百年", "八项规定",
-    "三个务必", "两个先行", "四个着力", "五个坚持",
+    "三个务必", "两个先行", "四个着力", "五个坚持", "三次产业",
 )  # fmt: skip
 _PREFIXES: list[tuple[str, Qualifier]] = sorted(
     [
@@ -492,7 +493,7 @@ def _quote_spans(norm: str) -> list[tuple[int, int]]:
     """Spans of short quoted names (“十四五”, “323”, “双随机、一公开”) on one line, quotes included."""
     spans = []
     for m in re.finditer(
-        r"“[^“”\n]{0,60}”|‘[^‘’\n]{0,60}’|「[^「」\n]{0,60}」|『[^『』\n]{0,60}』|\"[^\"\n]{0,60}\"", norm
+        r"“[^“”\n]{0,12}”|‘[^‘’\n]{0,12}’|「[^「」\n]{0,12}」|『[^『』\n]{0,12}』|\"[^\"\n]{0,12}\"", norm
     ):
         spans.append((m.start(), m.end()))
     return spans

@@ -1,0 +1,28 @@
+"""Whether a fact agrees with what a question asks: its period, year and scope (shared by match and verify)."""
+
+from __future__ import annotations
+
+from assistant.route import Route
+from assistant.understand import Ask, QuestionSpec
+from documents.facts import Fact, FactRole
+from documents.places import split_level
+from documents.reporting import agrees
+from index.text import normalize
+
+
+def disagreement(spec: QuestionSpec, ask: Ask, route: Route, fact: Fact, wide: str, paragraph: str = "") -> str | None:
+    """Why a fact cannot answer this ask (None when it may)."""
+    asked = ask.period or spec.period
+    if asked is not None and fact.period is not None and not agrees(asked, fact.period):
+        return f"period {fact.period.label} ≠ {asked.label}"
+    if spec.year is not None and fact.year not in (None, spec.year):
+        return f"year {fact.year} ≠ {spec.year}"
+    for place in route.sub_places:
+        stem = normalize(split_level(place)[0])
+        if stem not in wide and stem not in normalize(paragraph) and not (fact.scope.name and stem in fact.scope.name):
+            return f"not about {place}"
+    if spec.scope is not None and fact.scope.level != spec.scope:
+        return f"scope {fact.scope.label or '?'} ≠ {spec.scope.value}"
+    if spec.scope is None and fact.role == FactRole.COMPARISON and not route.sub_places:
+        return "a comparison figure of another scope"
+    return None

@@ -1,0 +1,235 @@
+"""Stage 4, match: the facts (or, for a status question, the sentences) that answer each ask.
+
+A fact is kept only when its period, year and scope agree with the question and it is of the kind asked (a growth
+for 增长多少, a rank for 第几); among those, it is scored by the clause's cosine to the ask, the share of the ask's
+measure words its clause group names, the share of its own measure words the ask names, and the paragraph's
+retrieval score. Rejected facts are kept in the trace with the reason, and a refusal says what the notice has.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from assistant.agreement import disagreement
+from assistant.gates import Reason, Refusal
+from assistant.retrieve import Evidence
+from assistant.route import Route
+from assistant.scoring import Scoring
+from assistant.terms import group_recall, missing_words, precision, recall
+from assistant.understand import Ask, QuestionSpec, Want
+from documents.facts import Fact, FactKind, FactRole
+from documents.library import Library
+from documents.models import QuantityKind
+from index.text import normalize
+
+_COMPATIBLE: dict[FactKind, dict[FactKind, float]] = {
+    FactKind.GROWTH: {FactKind.GROWTH: 1.0, FactKind.CHANGE: 0.5, FactKind.LEVEL: 0.4},
+    FactKind.SHARE: {FactKind.SHARE: 1.0, FactKind.LEVEL: 0.9, FactKind.COMPLETION: 0.7},
+    FactKind.LEVEL: {FactKind.LEVEL: 1.0, FactKind.SHARE: 0.9, FactKind.COMPLETION: 0.7},
+    FactKind.RANK: {FactKind.RANK: 1.0},
+    FactKind.CHANGE: {FactKind.CHANGE: 1.0, FactKind.COMPLETION: 0.8},
+    FactKind.COMPLETION: {FactKind.COMPLETION: 1.0, FactKind.LEVEL: 0.7, FactKind.SHARE: 0.7},
+    FactKind.AMOUNT: {FactKind.AMOUNT: 1.0, FactKind.COUNT: 0.7},
+    FactKind.COUNT: {FactKind.COUNT: 1.0, FactKind.AMOUNT: 0.8},
+}
+_PROGRESS_KINDS = {FactKind.COMPLETION: 1.0, FactKind.LEVEL: 0.6, FactKind.CHANGE: 0.6, FactKind.AMOUNT: 0.7, FactKind.COUNT: 0.7}
+
+
+_STATUS_WORDS = re.compile(r"已|正在|完成|建成|开工|完工|竣工|启动|通过|签约|投入|封顶|合龙|获批|上线|印发|成立|推进|未|预计|尚未|滞后")
+
+
+class Match(BaseModel):
+    ask: int
+    doc_id: str
+    paragraph_id: str
+    fact: Fact | None = Field(default=None, description="None for a sentence matched for a status question")
+    span: tuple[int, int] = Field(description="what to quote, offsets in the paragraph")
+    score: float
+    why: dict[str, float] = Field(default_factory=dict)
+
+
+class Rejected(BaseModel):
+    fact: str
+    reason: str
+    near: bool = Field(default=False, description="it names the asked measure but another period, year or scope")
+
+
+class Matching(BaseModel):
+    matches: list[Match] = Field(default_factory=list)
+    rejected: list[Rejected] = Field(default_factory=list)
+    refusal: Refusal | None = None
+
+
+def _kind_fit(ask: Ask, fact: Fact) -> float | None:
+    """How well a fact's kind fits what the ask wants (None: it cannot answer it)."""
+    if ask.want == Want.PROGRESS:
+        fit = _PROGRESS_KINDS.get(fact.kind)
+        if ask.kinds:
+            fit = max([fit or 0.0] + [_COMPATIBLE.get(k, {}).get(fact.kind, 0.0) for k in ask.kinds]) or None
+        return fit
+    if not ask.kinds:  # 多少 alone: an amount or count first, a rate only when nothing else fits
+        return {FactKind.RANK: None, FactKind.AMOUNT: 1.0, FactKind.COUNT: 1.0}.get(fact.kind, 0.4)
+    best = max(_COMPATIBLE.get(k, {k: 1.0}).get(fact.kind, 0.0) for k in ask.kinds)
+    return best or None
+
+
+def _unit_fit(ask: Ask, fact: Fact) -> bool:
+    """An asked measure word (多少元, 几座) must be the figure's; a rate is checked by its kind instead."""
+    q = fact.quantity
+    if not ask.unit or q.kind in (QuantityKind.PERCENT, QuantityKind.PERCENTAGE_POINT, QuantityKind.RANK):
+        return True
+    if ask.unit == "元":
+        return q.kind == QuantityKind.MONEY
+    return bool(q.unit) and (q.unit.startswith(ask.unit) or ask.unit in q.unit)
+
+
+def _role_fit(ask: Ask, fact: Fact) -> float:
+    if ask.want == Want.TARGET:
+        return {FactRole.TARGET: 1.0, FactRole.PLAN: 0.7}.get(fact.role, -0.5)
+    if fact.role in (FactRole.TARGET, FactRole.PLAN):
+        return 0.3 if re.search(r"计划|目标|任务", ask.text) else -1.0
+    return 1.0 if fact.role in (FactRole.ACTUAL, FactRole.CUMULATIVE) else 0.0
+
+
+def _context(library: Library, fact: Fact) -> tuple[str, str]:
+    """(the text a fact's clause group quotes, the wider text its terms are looked for in)."""
+    paragraph = library.notice(fact.doc_id).paragraph(fact.paragraph_id)
+    group = paragraph.text[fact.group[0] : fact.group[1]]
+    crumb = paragraph.breadcrumb[-1] if paragraph.breadcrumb else ""
+    sentence = paragraph.text[fact.sentence[0] : fact.sentence[1]]
+    lead = paragraph.text[: min(40, fact.sentence[0])]  # whose figures the paragraph gives (2025年,省政府民生实事…)
+    first = re.split(r"[,，]", sentence, maxsplit=1)[0]
+    return group, normalize(" ".join([fact.topic, crumb, lead, first, group, sentence if len(sentence) < 80 else ""]))
+
+
+def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: float | None, hit_score: float,
+               wide: str, clause_text: str, scoring: Scoring) -> tuple[float, dict[str, float]] | str:  # fmt: skip
+    kind = _kind_fit(ask, fact)
+    if kind is None:
+        return f"kind {fact.kind.value} not asked"
+    if not _unit_fit(ask, fact):
+        return f"unit {fact.quantity.unit or '-'} ≠ {ask.unit}"
+    lexical = group_recall(spec.english_groups, wide) if spec.english else recall(terms, wide)
+    dense = max(0.0, ((cosine or 0.0) - scoring.dense_floor) / (1 - scoring.dense_floor))
+    typo = lexical >= scoring.typo_min_lexical and (cosine or 0.0) >= scoring.typo_dense
+    if lexical < scoring.min_coverage and not typo:
+        return f"names {lexical:.0%} of the asked terms"
+    if not spec.english and (cosine or 0.0) < scoring.typo_dense:
+        missing = missing_words(terms, wide)
+        if missing:  # 民生工程项目 asked, 产业工程项目 written: another measure, not an answer
+            return f"does not name {'、'.join(missing)}"
+    prec = precision(fact.measure or fact.topic, terms)
+    role = _role_fit(ask, fact)
+    focus = scoring.focus_bonus if ask.focus and ask.focus in clause_text else 0.0
+    total = (
+        scoring.dense_weight * dense + scoring.lexical_weight * lexical + scoring.precision_weight * prec
+        + scoring.retrieval_weight * hit_score + scoring.kind_bonus * kind + scoring.role_bonus * role + focus
+    )  # fmt: skip
+    return total, {"dense": round(dense, 3), "lexical": round(lexical, 3), "precision": round(prec, 3),
+                   "retrieval": round(hit_score, 3), "kind": kind, "role": role, "focus": focus}  # fmt: skip
+
+
+def _best_facts(spec: QuestionSpec, ask_index: int, terms: str, evidence: Evidence, route: Route,
+                library: Library, scoring: Scoring, rejected: list[Rejected], before: list[Match]) -> list[Match]:  # fmt: skip
+    ask = spec.asks[ask_index]
+    found: list[Match] = []
+    for hit in evidence.hits:
+        for fact in library.facts_of(hit.chunk.doc_id, hit.chunk.paragraph_id):
+            group, wide = _context(library, fact)
+            clause_text = normalize(hit.chunk.text[fact.clause[0] : fact.clause[1]])
+            scored = score_fact(spec, ask, terms, fact, evidence.cosine(hit.chunk.id, fact.quantity.start), hit.score,
+                                wide, clause_text, scoring)  # fmt: skip
+            if isinstance(scored, str):
+                rejected.append(Rejected(fact=f"{fact.id} {fact.describe()}", reason=scored))
+                continue
+            why_not = disagreement(spec, ask, route, fact, wide, hit.chunk.text)
+            if why_not:  # the right measure, but of another period, year or scope: a near miss, never an answer
+                rejected.append(Rejected(fact=f"{fact.id} {fact.describe()}", reason=why_not, near=True))
+                continue
+            near = _nearness(fact, before, scoring)
+            found.append(Match(ask=ask_index, doc_id=fact.doc_id, paragraph_id=fact.paragraph_id, fact=fact,
+                               span=fact.group, score=round(scored[0] + near, 4), why={**scored[1], "near": near}))  # fmt: skip
+    return sorted(found, key=lambda m: -m.score)
+
+
+def _nearness(fact: Fact, before: list[Match], scoring: Scoring) -> float:
+    """A later part of a question (…,办结了多少?) is most likely answered beside the part before it."""
+    if any(m.fact and m.fact.id == fact.id for m in before):
+        return -scoring.repeat_penalty  # 共涉及多少项?已完成几项?: a later part asks for another figure
+    for m in before:
+        if m.fact and m.doc_id == fact.doc_id and m.paragraph_id == fact.paragraph_id:
+            return scoring.nearby_bonus * (2 if m.fact.sentence == fact.sentence else 1)
+    return 0.0
+
+
+def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups: list[list[str]], scoring: Scoring) -> list[Match]:
+    found: list[Match] = []
+    for hit in evidence.hits[:6]:
+        text = hit.chunk.text
+        for m in re.finditer(r"[^。;；!?！？]+", text):
+            lexical = group_recall(spec_groups, m.group()) if spec_groups else recall(terms, m.group())
+            cosines = [c for s, e, c in evidence.clause_cosines.get(hit.chunk.id, []) if m.start() <= s < m.end()]
+            cosine = max(cosines, default=0.0)
+            if lexical < scoring.status_min_coverage and not (lexical >= scoring.typo_min_lexical and cosine >= scoring.typo_dense):
+                continue
+            dense = max(0.0, (cosine - scoring.dense_floor) / (1 - scoring.dense_floor))
+            told = scoring.status_bonus if _STATUS_WORDS.search(m.group()) else 0.0
+            score = scoring.lexical_weight * lexical + scoring.dense_weight * dense + scoring.retrieval_weight * hit.score + told
+            found.append(Match(ask=ask_index, doc_id=hit.chunk.doc_id, paragraph_id=hit.chunk.paragraph_id,
+                               span=(m.start(), m.end()), score=round(score, 4),
+                               why={"lexical": round(lexical, 3), "dense": round(dense, 3)}))  # fmt: skip
+    return sorted(found, key=lambda m: -m.score)
+
+
+def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: Library, scoring: Scoring) -> Matching:
+    """The best facts for every ask of the question, per routed notice, or a refusal saying why there are none."""
+    result = Matching()
+    for ev in evidence:
+        ask = spec.asks[ev.ask]
+        terms = " ".join(spec.english_terms) if spec.english else ask.terms
+        if ask.want in (Want.STATUS, Want.LIST):
+            sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring)
+            facts = _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches) if ask.want == Want.LIST else []
+            best = facts[:1] if facts and (not sentences or facts[0].score >= sentences[0].score) else sentences[:1]
+            if best and best is not facts[:1]:  # 高标准农田建设进展: each year's batch has a sentence of its own
+                best += [s for s in sentences[1:3] if s.paragraph_id == best[0].paragraph_id
+                         and s.score >= best[0].score - scoring.status_margin][:1]  # fmt: skip
+            result.matches += [m for m in best if m.score >= scoring.min_score]
+            continue
+        for item in ask.items or [terms]:
+            ranked = _best_facts(spec, ev.ask, item if ask.items else terms, ev, route, library, scoring, result.rejected,
+                                 result.matches)  # fmt: skip
+            ranked = [m for m in ranked if m.score >= scoring.min_score]
+            if ranked:
+                result.matches += _per_notice(ranked, route, spec, scoring)
+    if not result.matches:
+        result.refusal = _refusal(spec, result.rejected)
+    return result
+
+
+def _per_notice(ranked: list[Match], route: Route, spec: QuestionSpec, scoring: Scoring) -> list[Match]:
+    """The best match, and, when the question names no place, the best of each other notice scoring close to it."""
+    best = ranked[0]
+    if route.named_place or len(route.doc_ids) == 1:
+        return [best]
+    others: dict[str, Match] = {}
+    for m in ranked[1:]:
+        if m.doc_id != best.doc_id and m.doc_id not in others and m.score >= best.score - scoring.place_margin:
+            others[m.doc_id] = m
+    return [best, *list(others.values())[: scoring.max_places - 1]]
+
+
+def _refusal(spec: QuestionSpec, rejected: list[Rejected]) -> Refusal:
+    """What the notice has instead: the asked measure for another period or scope, else no such figure."""
+    near = [r.reason for r in rejected if r.near]
+    for prefix, reason in (("period", Reason.OTHER_PERIOD), ("scope", Reason.OTHER_SCOPE), ("year", Reason.OTHER_YEAR)):
+        found = [r for r in near if r.startswith(prefix)]
+        if found:
+            have, asked = found[0].split(" ", 1)[1].split(" ≠ ")
+            haves = list(dict.fromkeys(r.split(" ", 1)[1].split(" ≠ ")[0] for r in found))
+            return Refusal(reason=reason, have="、".join(haves[:3]) if not spec.english else ", ".join(haves[:3]), asked=asked)
+    if any(r.startswith("not about") for r in near):
+        return Refusal(reason=Reason.OTHER_SCOPE, asked=near[0].removeprefix("not about "), have="其他地方")
+    return Refusal(reason=Reason.NO_SUCH_FIGURE)

@@ -1,0 +1,85 @@
+"""The answering pipeline, one way: understand → route → retrieve → match → compose → verify.
+
+Each stage reads only what the stages before it produced and never calls back. The trace records each stage's
+decision (the spec, the notices routed to, the top hits, the facts matched and rejected with why) for
+`ask --explain`, which is how the weights in scoring.py are calibrated.
+"""
+
+from __future__ import annotations
+
+from assistant.bridge import EnglishBridge
+from assistant.compose import compose, merge_periods, refusal_answer
+from assistant.gates import Reason, Refusal
+from assistant.match import Matching, match
+from assistant.models import Answer
+from assistant.retrieve import retrieve
+from assistant.route import Route, route
+from assistant.scoring import SCORING, Scoring
+from assistant.terms import has_content
+from assistant.understand import QuestionSpec, looks_like_code
+from assistant.verify import verify
+from documents.library import Library
+from documents.pairs import FactPair, pair_facts
+from index.embedder import Encoder
+from index.search import HybridRetriever
+
+
+class Pipeline:
+    """Everything answering needs, loaded once; `answer` keeps no state between questions."""
+
+    def __init__(self, library: Library, retriever: HybridRetriever, encoder: Encoder, scoring: Scoring = SCORING) -> None:
+        self.library, self.retriever, self.encoder, self.scoring = library, retriever, encoder, scoring
+        self.bridge = EnglishBridge([e.notice for e in library.entries.values()])
+        self.pairs: dict[str, list[FactPair]] = {d: pair_facts(e.facts) for d, e in library.entries.items()}
+
+    def answer(self, spec: QuestionSpec, doc_ids: list[str] | None = None) -> Answer:
+        trace: dict = {"spec": spec.model_dump(mode="json", exclude={"raw"})}
+        if looks_like_code(spec.raw):
+            return self._done(refusal_answer(spec, Refusal(reason=Reason.CODE)), trace)
+        if spec.english:
+            groups = self.bridge.term_groups(spec.context + " " + spec.text)
+            terms = list(dict.fromkeys(w for g in groups for w in g))
+            spec = spec.model_copy(update={"english_terms": terms, "english_groups": groups})
+            if not spec.english_terms:
+                return self._done(refusal_answer(spec, Refusal(reason=Reason.NO_WORDS)), trace)
+        elif not any(has_content(a.terms) for a in spec.asks):
+            return self._done(refusal_answer(spec, Refusal(reason=Reason.NO_SUBJECT)), trace)
+        foreign = self.bridge.unknown_names(spec.raw) if spec.english else []
+        routed = route(spec, self.library, foreign)
+        if doc_ids is not None and routed.refusal is None:
+            routed = routed.model_copy(update={"doc_ids": [d for d in routed.doc_ids if d in doc_ids]})
+        trace["route"] = routed.model_dump(mode="json")
+        if routed.refusal is not None:
+            return self._done(refusal_answer(spec, routed.refusal), trace)
+        if not routed.doc_ids:
+            return self._done(refusal_answer(spec, Refusal(reason=Reason.NOTHING_FOUND)), trace)
+        if len(spec.periods) > 1 and any(a.period is None for a in spec.asks):
+            return self._done(self._per_period(spec, routed), trace)
+        answer, matching = self._one(spec, routed, trace)
+        return self._done(verify(spec, routed, answer, matching), trace)
+
+    def _one(self, spec: QuestionSpec, routed: Route, trace: dict) -> tuple[Answer, Matching]:
+        evidence = retrieve(spec, routed, self.retriever, self.encoder, self.scoring)
+        trace["hits"] = [[f"{h.chunk.id} {h.score:.3f}" for h in ev.hits[:5]] for ev in evidence]
+        matching = match(spec, routed, evidence, self.library, self.scoring)
+        trace["matches"] = [m.model_dump(mode="json", include={"ask", "doc_id", "paragraph_id", "score", "why"})
+                            | {"fact": m.fact.describe() if m.fact else None} for m in matching.matches]  # fmt: skip
+        trace["rejected"] = [r.model_dump(mode="json") for r in matching.rejected[:40]]
+        return compose(spec, routed, matching, self.library, self.pairs), matching
+
+    def _per_period(self, spec: QuestionSpec, routed: Route) -> Answer:
+        """A question naming several periods for one measure: each period on its own line, compared when asked."""
+        answers = []
+        for period in spec.periods:
+            sub = spec.model_copy(update={"periods": [period]})
+            answer, matching = self._one(sub, routed, {})
+            answers.append((period, verify(sub, routed, answer, matching)))
+        found = [(p, a) for p, a in answers if not a.refused]
+        if len(found) < len(answers):
+            missing = "、".join(p.label_en if spec.english else p.label for p, a in answers if a.refused)
+            return refusal_answer(spec, Refusal(reason=Reason.PERIOD_MISSING, asked=missing))
+        return merge_periods(spec, found)
+
+    @staticmethod
+    def _done(answer: Answer, trace: dict) -> Answer:
+        return answer.model_copy(update={"trace": trace})

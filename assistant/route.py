@@ -1,0 +1,119 @@
+"""Stage 2, route: which notices may answer, by their profiles (place, year, period, scope), or why none may.
+
+Unknown is not a conflict: a notice whose profile does not state its year is kept for a question naming one. A
+place the question names is either a notice's own (by its name or pinyin), a place inside a notice's text (a
+county of a city: its figures must then name it), or another place, which is refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from assistant.gates import Reason, Refusal
+from assistant.understand import QuestionSpec
+from documents.library import Library
+from documents.places import Level, split_level
+from documents.reporting import agrees
+from index.text import normalize
+
+
+class Route(BaseModel):
+    doc_ids: list[str]
+    sub_places: list[str] = Field(default_factory=list, description="places asked inside a notice's own place")
+    labels: dict[str, str] = Field(default_factory=dict, description="doc id → how the answer names the notice")
+    named_place: bool = Field(default=False, description="the question named the notice's own place")
+    refusal: Refusal | None = None
+
+
+def _have_places(library: Library, english: bool) -> str:
+    names = [p.label(english).split(" ")[0] if not english else p.label(True).split(",")[0] for p in library.profiles]
+    names = [n for n in dict.fromkeys(names) if n and not re.match(r"^\d", n)]
+    return ("、" if not english else ", ").join(names[:6]) + ("等" if len(names) > 6 and not english else "")
+
+
+def _is_reliable_name(name: str) -> bool:
+    """A place name worth refusing over: one with its level (黄石市), not a bare word that may be a typo."""
+    return split_level(name)[1] is not None and len(split_level(name)[0]) >= 2
+
+
+def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None) -> Route:
+    """The notices that may answer `spec`; `foreign` lists English place names known to be in none of them."""
+    entries = library.entries
+    english = spec.english
+    candidates = list(entries)
+    labels = {d: e.profile.label(english) for d, e in entries.items()}
+    sub_places: list[str] = []
+    named = False
+    foreign = [n for n in foreign or [] if not any(e.profile.names_key(n.lower()) for e in entries.values())]
+    if foreign:
+        return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=", ".join(foreign), have=_have_places(library, english)))
+    own: set[str] = set()
+    inside_docs: set[str] = set()
+    for name in spec.places:
+        mine = [d for d, e in entries.items() if e.profile.names_place(name)]
+        if mine:
+            own |= set(mine)
+            labels.update({d: entries[d].profile.label(english, place=name) for d in mine})
+            continue
+        inside = [d for d, e in entries.items() if normalize(split_level(name)[0]) in normalize(e.notice.text)]
+        if inside:
+            sub_places.append(name)
+            inside_docs |= set(inside)
+        elif _is_reliable_name(name):
+            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=name, have=_have_places(library, english)))
+    for key, level in spec.place_keys:
+        mine = [d for d, e in entries.items() if e.profile.names_key(key, level)]
+        own |= set(mine)
+    if own:
+        named = True
+        candidates = [d for d in candidates if d in own]
+    elif inside_docs:
+        candidates = [d for d in candidates if d in inside_docs]
+    elif spec.place_keys and any(level for _, level in spec.place_keys):
+        asked = next(k for k, level in spec.place_keys if level).title()
+        return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=asked, have=_have_places(library, english)))
+
+    if spec.year is not None:
+        kept = [d for d in candidates if entries[d].profile.year in (None, spec.year) or f"{spec.year}年" in entries[d].notice.text]
+        if not kept:
+            years = sorted({str(entries[d].profile.year) for d in candidates if entries[d].profile.year})
+            have = ("、".join(f"{y}年" for y in years)) if not english else ", ".join(years)
+            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_YEAR, asked=str(spec.year), have=have))
+        candidates = kept
+
+    if spec.periods:
+        kept = [
+            d
+            for d in candidates
+            if all(
+                entries[d].profile.period is None
+                or agrees(p, entries[d].profile.period)
+                or any(agrees(p, q) for q in entries[d].periods)
+                for p in spec.periods
+            )
+        ]
+        if not kept:
+            have = "、".join(dict.fromkeys(entries[d].profile.period.label for d in candidates if entries[d].profile.period))
+            asked = "、".join(p.label_en if english else p.label for p in spec.periods)
+            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PERIOD, asked=asked, have=have))
+        candidates = kept
+
+    if spec.scope is not None and not sub_places:
+        kept = [
+            d
+            for d in candidates
+            if entries[d].profile.level in (None, spec.scope) or any(f.scope.level == spec.scope for f in entries[d].facts)
+        ]
+        if not kept:
+            have = "、".join(dict.fromkeys(_scope_word(entries[d].profile.level) for d in candidates))
+            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_SCOPE, asked=_scope_word(spec.scope), have=have))
+        candidates = kept
+    return Route(doc_ids=candidates, sub_places=sub_places, labels=labels, named_place=named)
+
+
+def _scope_word(level: Level | None) -> str:
+    if level is None:
+        return "本地"
+    return "全国" if level == Level.NATION else f"全{level.value}"

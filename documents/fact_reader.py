@@ -1,0 +1,320 @@
+"""Read every figure of a notice into a typed `Fact`: pure, text in, facts out (no model, no I/O).
+
+For each figure: the clause group it belongs to (clause_groups.py), its kind from the words right before it
+(增长 → growth, 占…的 → share, 完成年度计划的 → completion …), its role (a bracketed 目标, a 计划 clause, a
+报告提出 sentence → target; 累计/达到 → cumulative; a bracketed 全市 in a county notice → comparison), the period
+named nearest before it in its sentence (else the notice's), its scope (全县, 全市, a named place) and its year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from documents.clause_groups import REFERENCE, Clause, clean_measure, paren_lead, restates, split_clauses
+from documents.facts import Fact, FactKind, FactRole, Scope
+from documents.models import Notice, Paragraph, ParagraphKind, Qualifier, Quantity, QuantityKind
+from documents.numerals import normalise
+from documents.places import Level, place_names, split_level
+from documents.profile import NoticeProfile
+from documents.quantities import extract_quantities
+from documents.reporting import Period, period_mentions, year_mentions
+
+_COMPLETION = re.compile(
+    r"(?:完成|占|为|达到?|完成了)(?:了)?[^,，;；。]{0,14}?(?:计划|目标|任务|预算|序时)[^,，;；。]{0,6}?的$|"
+    r"(?:完成率|完工率|完成进度|投资完成率|计划完成率|执行率|到位率|拨付率|进度)(?:为|达|达到|是)?$|"
+    r"(?:已?完成|完成了)(?:工程量|总工程量|总投资的?|总量的?)?$|完成(?:了)?(?:全年|年度)(?:目标|计划|任务)$"
+)
+_SHARE = re.compile(r"占[^,，;；。]{0,20}?(?:的|比重|比例)?(?:为|达)?$|(?:比重|占比|比例)(?:为|达|达到)?$")
+_GROWTH = re.compile(
+    r"(?:增长|增速|增幅|涨幅|上涨|下降|降低|减少|回落|提高|提升|下滑|降幅|增加|增|降)(?:了)?(?:为|达|达到|是)?$|"
+    r"同比(?:分别)?(?:为|达|达到)?$"
+)
+_FALL = re.compile(r"(?:下降|降低|减少|回落|下滑|降幅|压减|降)(?:了)?(?:为|达|达到|是)?$")
+_CHANGE_AHEAD = re.compile(r"(?:快于|高于|领先|超过?|超出|加快|提高|提升|上升|增加|扩大)")
+_TARGET_IN_PAREN = re.compile(r"^(?:年度|全年)?(?:预期|计划)?(?:目标|任务)")
+_TARGET_BEFORE = re.compile(
+    r"(?:年度|全年)(?:投资)?(?:计划|目标|任务)|(?:计划|目标|任务)(?:全年|年度)|目标任务|原计划|力争|预算安排|"
+    r"(?:全年|年度)(?:计划)?(?:投资|安排)?(?:计划)?$"
+)
+_TARGET_AFTER = re.compile(r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)")
+_TARGET_SENTENCE = re.compile(r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标为")
+_RESULT = re.compile(r"实际|结果|显示|最终|落实情况|完成情况|实际上|去年|上年")
+_PLAN_BEFORE = re.compile(r"计划|拟|预计将|将要|准备")
+_CUMULATIVE = re.compile(r"累计|达到|达|总数|总量|总计|共计|合计|截至|截止|已累计")
+_NOTE = re.compile(r"[(（](预计数?|初步统计|快报数?|预估)[)）]")
+_RANK_FRAME = re.compile(r"((?:全|在)(?:省|市|国|区|县)|[一二三四五六七八九十0-9]+(?:个)?(?:县市区|县市|县区|市州|地市|区县|市|县|区)|同类)")
+_SCOPE_WORD = re.compile(r"(?:全|我|本)(省|市|县|区)|(全国)")
+_ITEM_UNITS = set("个项宗家件所座处条批户只辆艘台套")
+_TABLE_TARGET = re.compile(r"目标|任务|计划")
+_TABLE_ACTUAL = re.compile(r"完成情况|推进情况|进展情况|进度情况|完成|进展|落实情况|实际")
+
+
+@dataclass
+class _Context:
+    profile: NoticeProfile
+    paragraph: Paragraph
+    text: str
+    plain: str
+    topic: str
+
+
+def _kind(q: Quantity, before: str, measure: str) -> FactKind:
+    if q.kind == QuantityKind.RANK:
+        return FactKind.RANK
+    if q.kind == QuantityKind.PERCENTAGE_POINT:
+        return FactKind.CHANGE
+    if q.kind == QuantityKind.RATIO:
+        return FactKind.RATIO
+    if q.kind == QuantityKind.PERCENT:
+        if _COMPLETION.search(before):
+            return FactKind.COMPLETION
+        if _SHARE.search(before):
+            return FactKind.SHARE
+        if _GROWTH.search(before):
+            return FactKind.GROWTH
+        return FactKind.COMPLETION if re.search(r"完成率|进度$", measure) else FactKind.LEVEL
+    if q.kind == QuantityKind.COUNT and (q.unit[:1] in _ITEM_UNITS or not q.unit):
+        return FactKind.COUNT
+    return FactKind.AMOUNT
+
+
+def _target_cue(before: str) -> bool:
+    """A target word governing the figure (年度投资计划54.1亿元, 全年计划竣工42项), not one inside a name
+    (完成全年目标任务的小项) nor one that is reached (完成年度目标)."""
+    for m in _TARGET_BEFORE.finditer(before):
+        if re.search(r"(?:完成|达到|超过|达|实现)[^,，]{0,3}$", before[: m.start()]):
+            continue
+        if re.match(r"的|进度", before[m.end() : m.end() + 2]):
+            continue
+        return True
+    return False
+
+
+def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: str, lead: str | None) -> FactRole:
+    sentence = ctx.plain[clause.sentence_start : q.start]
+    after = ctx.plain[q.end : q.end + 12]
+    if lead is not None:
+        if _TARGET_IN_PAREN.search(lead):
+            return FactRole.TARGET
+        if _SCOPE_WORD.search(lead) or place_names(lead):
+            return FactRole.COMPARISON
+    if q.qualifier == Qualifier.AIM or _TARGET_AFTER.search(after):
+        return FactRole.TARGET
+    cue = [m.end() for m in _TARGET_SENTENCE.finditer(sentence)]
+    result = [m.end() for m in _RESULT.finditer(sentence)]
+    if cue and (not result or max(cue) > max(result)):
+        return FactRole.TARGET
+    if kind == FactKind.COMPLETION:
+        return FactRole.ACTUAL
+    if _target_cue(before):
+        return FactRole.TARGET
+    if re.search(r"(?:上年|去年)同期(?:为|是)?$", before):
+        return FactRole.COMPARISON
+    if _PLAN_BEFORE.search(before):
+        return FactRole.PLAN
+    if _CUMULATIVE.search(before):
+        return FactRole.CUMULATIVE
+    return FactRole.ACTUAL
+
+
+_QUALIFIER_AFTER = re.compile(r"^(?:[0-9]{4}年)?(?:省|市|县|区)?(?:级|重点|重大|民生|实事|政府|为民)")
+
+
+def _scope(ctx: _Context, clause: Clause, q: Quantity, lead: str | None) -> Scope:
+    """The nearest place or scope word before the figure in its sentence; a comparison base (低于全市平均) and a
+    programme's level (列入江门市重点项目, 全省排名) are not where a figure was measured."""
+    if lead is not None:
+        return _scope_in(lead, ctx) or Scope(level=ctx.profile.level)
+    text = REFERENCE.sub(lambda m: " " * len(m.group()), ctx.plain[clause.sentence_start : q.start])
+    text = re.sub(r"[(（][^()（）]*[)）]", lambda m: " " * len(m.group()), text)
+    return _scope_in(text, ctx) or Scope(level=ctx.profile.level)
+
+
+def _scope_in(text: str, ctx: _Context) -> Scope | None:
+    cues: list[tuple[int, Scope]] = []
+    for name in place_names(text):
+        at = text.rfind(name)
+        if split_level(name)[1] is None or ctx.profile.names_place(name):
+            continue  # an unsuffixed word tagged as a place (大桥, 长城) names no scope
+        if _QUALIFIER_AFTER.match(text[at + len(name) :]):
+            continue
+        cues.append((at, Scope(level=split_level(name)[1], name=name)))
+    for m in _SCOPE_WORD.finditer(text):
+        if re.match(r"(?:排名|排|第|位|平均)", text[m.end() : m.end() + 2]) or _QUALIFIER_AFTER.match(text[m.end() :]):
+            continue  # 全省排名第四: what it ranks among; 全市重点项目: a programme
+        cues.append((m.start(), Scope(level=Level.NATION) if m.group(2) else Scope(level=Level(m.group(1)))))
+    return max(cues, key=lambda c: c[0])[1] if cues else None
+
+
+def _period(q: Quantity, ctx: _Context, clause: Clause, role: FactRole) -> Period | None:
+    mentions = period_mentions(ctx.text[clause.sentence_start : q.start])
+    if role == FactRole.TARGET:
+        return mentions[-1][2] if mentions else Period(start=1, end=12)
+    if mentions:
+        period: Period | None = mentions[-1][2]
+    else:
+        lead = period_mentions(ctx.text[: clause.sentence_start])
+        period = lead[-1][2] if lead and _leads_paragraph(ctx.text, lead[-1][0]) else ctx.profile.period
+    if period is not None and role == FactRole.CUMULATIVE and not period.point and period.start == period.end:
+        period = period.model_copy(update={"point": True, "start": None})
+    return period
+
+
+def _leads_paragraph(text: str, start: int) -> bool:
+    """A period at the head of a paragraph (一季度,…) covers the sentences after it too."""
+    return start <= 2 or text[start - 1] in "。;；\n"
+
+
+def _year(q: Quantity, ctx: _Context, clause: Clause) -> int | None:
+    years = year_mentions(ctx.text[clause.sentence_start : q.start])
+    return years[-1][2] if years else ctx.profile.year
+
+
+def _paragraph_topic(paragraph: Paragraph, notice: Notice) -> str:
+    """Whose figures the paragraph gives: its own heading sentence (锂电新材料产业园二期项目。), else a short
+    first sentence with no figure (食品安全抽样检验工程。), else the nearest heading above it."""
+    if paragraph.heading and not extract_quantities(paragraph.heading):
+        return paragraph.heading.rstrip("。.")
+    first = re.split(r"[。;；]", paragraph.text, maxsplit=1)[0]
+    if len(first) <= 30 and not extract_quantities(first) and len(first) < len(paragraph.text) - 1:
+        return first.strip("“”\"")
+    crumbs = paragraph.breadcrumb[:-1] if paragraph.marker else paragraph.breadcrumb
+    crumb = crumbs[-1] if crumbs else ""
+    if crumb == notice.title or len(crumb) > 30 or extract_quantities(crumb):
+        return ""
+    return re.sub(r"^[(（]?[一二三四五六七八九十0-9]+[)）、.．]", "", crumb).rstrip("。.")
+
+
+def read_facts(notice: Notice, profile: NoticeProfile) -> list[Fact]:
+    """Every figure of every body paragraph, in reading order."""
+    facts: list[Fact] = []
+    for paragraph in notice.paragraphs:
+        if paragraph.kind == ParagraphKind.BODY or (paragraph.kind == ParagraphKind.TITLE and len(notice.paragraphs) <= 2):
+            facts += paragraph_facts(paragraph, notice, profile)
+    return facts
+
+
+def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile) -> list[Fact]:
+    """The facts of one paragraph (offsets within its text)."""
+    text = paragraph.text
+    ctx = _Context(profile, paragraph, text, normalise(text), _paragraph_topic(paragraph, notice))
+    quantities = extract_quantities(text)
+    clauses = split_clauses(text)
+    facts: list[Fact] = []
+    group_start, group_measure, sentence_topic = 0, "", ""
+    current_sentence = -1
+    by_clause = {c: [q for q in quantities if c.start <= q.start < c.end] for c in clauses}
+    heading_end = len(paragraph.marker or "") + len(paragraph.heading or "")
+    in_heading = _heading_states_targets(paragraph, text, heading_end)
+    for clause in clauses:
+        if clause.sentence != current_sentence:
+            current_sentence, group_start, group_measure, sentence_topic = clause.sentence, clause.start, "", ""
+        own = clean_measure(ctx.plain[clause.start : (by_clause[clause][0].start if by_clause[clause] else clause.end)])
+        if own and not restates(own, group_measure):
+            group_start, group_measure = clause.start, own
+            if not sentence_topic and by_clause[clause] and by_clause[clause][0].unit[:1] in _ITEM_UNITS:
+                sentence_topic = own  # 列入江门市重点项目93项: the sentence is about these projects
+        previous_end = clause.start
+        for q in by_clause[clause]:
+            piece_start = max(previous_end, ctx.plain.rfind("、", previous_end, q.start) + 1)
+            before = ctx.plain[piece_start : q.start]
+            lead = paren_lead(ctx.plain, q.start)
+            measure = clean_measure(before) if lead is None else clean_measure(ctx.plain[previous_end : q.start - len(lead) - 1]) or ""
+            counted = _counted_noun(ctx.plain, q, clause.end)
+            if counted and not (measure and counted in measure):
+                measure = clean_measure(before + counted) or counted
+            measure = measure or group_measure
+            if not group_measure and measure and q is by_clause[clause][0]:
+                group_measure = measure
+            kind = _kind(q, ctx.plain[clause.start : q.start], measure)
+            role = _role(q, kind, ctx, clause, ctx.plain[clause.start : q.start], lead)
+            listed = facts and facts[-1].clause == (clause.start, clause.end) and re.fullmatch(r"[、和及与\s]*", before)
+            if listed:  # 分别增长457.5%、328.3%和82.5%: the later figures of a list read like the first
+                kind, role = facts[-1].kind, facts[-1].role
+            elif lead is not None and facts and facts[-1].clause == (clause.start, clause.end):
+                kind = facts[-1].kind  # 增长58.3%(目标10.5%): the bracket gives the same measure's target
+            elif in_heading and q.start < heading_end:
+                role = FactRole.TARGET
+            topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
+            facts.append(
+                Fact(
+                    id=f"{notice.doc_id}:{paragraph.id}:{len(facts) + 1}",
+                    doc_id=notice.doc_id,
+                    paragraph_id=paragraph.id,
+                    quantity=q,
+                    subject=f"{topic} › {measure}" if topic and measure and topic not in measure else measure or topic,
+                    measure=measure,
+                    topic=topic,
+                    kind=kind,
+                    role=role,
+                    falls=bool(_FALL.search(before)),
+                    period=_period(q, ctx, clause, role),
+                    year=_year(q, ctx, clause),
+                    scope=_scope(ctx, clause, q, lead),
+                    among=_among(q, ctx, clause) if kind == FactKind.RANK else None,
+                    clause=(clause.start, clause.end),
+                    group=(group_start, clause.end),
+                    sentence=(clause.sentence_start, _sentence_end(text, clause.sentence_start)),
+                    note=_note(ctx.plain, q, clause),
+                )
+            )
+            previous_end = q.end
+    return _close_groups(facts, clauses)
+
+
+_COUNTED = re.compile(r"[\u4e00-\u9fff“”\"]{2,16}")
+
+
+def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
+    """The noun a count is of when it follows the figure (有31个小项完成…, 新增 7069张 公办养老床位)."""
+    if q.kind not in (QuantityKind.COUNT, QuantityKind.AREA, QuantityKind.MEASURE) or not q.unit:
+        return ""
+    found = _COUNTED.match(plain[q.end : clause_end].lstrip(" "))
+    if not found:
+        return ""
+    noun = re.split(r"(?:已|完成|达到|正在|未|均|属于|的|中|、)", found.group(), maxsplit=1)[0]
+    return noun if len(noun) >= 2 else ""
+
+
+def _heading_states_targets(paragraph: Paragraph, text: str, heading_end: int) -> bool:
+    """A numbered item whose first sentence sets figures and whose later sentences report on them (3.新建5G基站
+    1000座。一季度,全市新建5G基站236座。): the first sentence's figures are targets."""
+    if not paragraph.marker or not paragraph.heading or heading_end >= len(text) - 1:
+        return False
+    heading = paragraph.heading
+    if not extract_quantities(heading) or period_mentions(heading) or re.search(r"完成|实现|累计|已|同比", heading):
+        return False
+    later = text[heading_end:]
+    crumbs = " ".join(paragraph.breadcrumb[:-1])
+    return bool(period_mentions(later)) or bool(re.search(r"目标|任务", crumbs))
+
+
+def _among(q: Quantity, ctx: _Context, clause: Clause) -> str | None:
+    frames = list(_RANK_FRAME.finditer(ctx.plain[clause.start : q.start]))
+    return frames[-1].group(1) if frames else None
+
+
+def _note(plain: str, q: Quantity, clause: Clause) -> str | None:
+    found = _NOTE.search(plain, q.end, clause.end + 8)
+    return found.group(1) if found else None
+
+
+def _sentence_end(text: str, start: int) -> int:
+    found = re.compile(r"[。;；!?！？\n]").search(text, start)
+    return found.start() if found else len(text)
+
+
+def _close_groups(facts: list[Fact], clauses: list[Clause]) -> list[Fact]:
+    """Extend each group to the last clause that continues it (a group spans until the next group opens)."""
+    ends: dict[tuple[int, int], int] = {}
+    for fact in facts:
+        key = (fact.sentence[0], fact.group[0])
+        ends[key] = max(ends.get(key, 0), fact.clause[1])
+    for clause in clauses:  # clauses without figures that continue a group (…,提前完成全年投资任务)
+        for key in ends:
+            if key[0] == clause.sentence_start and key[1] <= clause.start and clause.start <= ends[key] + 1:
+                later = [k for k in ends if k[0] == key[0] and key[1] < k[1] <= clause.start]
+                if not later:
+                    ends[key] = max(ends[key], clause.end)
+    return [f.model_copy(update={"group": (f.group[0], ends[(f.sentence[0], f.group[0])])}) for f in facts]

@@ -1,0 +1,79 @@
+"""The loaded notices with everything read from them once: profiles, the fact table and the place gazetteer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from documents.errors import NoticeError
+from documents.fact_reader import read_facts
+from documents.facts import Fact
+from documents.gazetteer import Gazetteer
+from documents.models import Notice
+from documents.profile import SIDECAR_SUFFIX, NoticeProfile, build_profile, read_sidecar
+from documents.reporting import Period
+
+
+class NoticeFacts(BaseModel):
+    """One notice, its profile, its facts, and the periods and scopes its facts cover."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    notice: Notice
+    profile: NoticeProfile
+    facts: list[Fact]
+    periods: list[Period]
+
+    def in_paragraph(self, paragraph_id: str) -> list[Fact]:
+        return [f for f in self.facts if f.paragraph_id == paragraph_id]
+
+
+class Library:
+    """Notices keyed by id, with their profiles and facts (facts also by paragraph, for matching)."""
+
+    def __init__(self, entries: list[NoticeFacts], problems: list[str] | None = None) -> None:
+        self.entries = {e.notice.doc_id: e for e in entries}
+        self.problems = problems or []
+        self.gazetteer = Gazetteer.of([e.profile for e in entries])
+        self._by_paragraph: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for entry in entries:
+            for fact in entry.facts:
+                self._by_paragraph[(fact.doc_id, fact.paragraph_id)].append(fact)
+
+    @classmethod
+    def of(cls, notices: list[Notice]) -> Library:
+        """Profiles (with any sidecar file next to a notice) and facts of every notice."""
+        entries, problems = [], []
+        for notice in notices:
+            sidecar = None
+            if notice.path:
+                side = Path(notice.path).with_name(Path(notice.path).stem + SIDECAR_SUFFIX)
+                if side.is_file():
+                    try:
+                        sidecar = read_sidecar(side)
+                    except NoticeError as exc:
+                        problems.append(str(exc))
+            try:
+                profile = build_profile(notice, sidecar)
+            except NoticeError as exc:
+                problems.append(str(exc))
+                profile = build_profile(notice)
+            facts = read_facts(notice, profile)
+            periods = list({p.label: p for f in facts if (p := f.period) is not None}.values())
+            entries.append(NoticeFacts(notice=notice, profile=profile, facts=facts, periods=periods))
+        return cls(entries, problems)
+
+    @property
+    def profiles(self) -> list[NoticeProfile]:
+        return [e.profile for e in self.entries.values()]
+
+    def facts_of(self, doc_id: str, paragraph_id: str) -> list[Fact]:
+        return self._by_paragraph.get((doc_id, paragraph_id), [])
+
+    def notice(self, doc_id: str) -> Notice:
+        return self.entries[doc_id].notice
+
+    def profile(self, doc_id: str) -> NoticeProfile:
+        return self.entries[doc_id].profile

@@ -1,0 +1,112 @@
+"""Pair each target fact with the actual fact that reports on it: the ledger is pairs of facts.
+
+A target's actual is a fact of the same notice with the same kind (a growth for a growth target, an amount or count
+for an amount or count, in the same unit family) whose measure words are most alike: the same clause first (增长
+58.3%(目标10.5%)), then the same paragraph (3.新建5G基站1000座。…236座), then anywhere in the notice.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from documents.facts import Fact, FactKind, FactRole
+from documents.models import QuantityKind
+
+_ACTUAL_ROLES = (FactRole.ACTUAL, FactRole.CUMULATIVE)
+_RATE_KINDS = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE, FactKind.COMPLETION)
+MIN_SIMILARITY = 0.34  # measure words two facts must share (bigram Dice) to be one target's pair across paragraphs
+
+
+class FactPair(BaseModel):
+    target: Fact
+    actual: Fact
+    progress_pct: Decimal | None = None  # actual / target × 100 for amounts and counts; None for rates
+    formula: str = ""
+
+
+def _grams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    return {r[i : i + 2] for r in runs for i in range(len(r) - 1)} | {r for r in runs if len(r) == 1}
+
+
+def similarity(a: Fact, b: Fact) -> float:
+    """Dice overlap of two facts' measure words (with their topics)."""
+    ga, gb = _grams(a.measure or a.topic), _grams(b.measure or b.topic)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def _same_family(target: Fact, actual: Fact) -> bool:
+    if target.kind in _RATE_KINDS or actual.kind in _RATE_KINDS:
+        return target.quantity.kind == actual.quantity.kind == QuantityKind.PERCENT and (
+            target.kind == actual.kind or FactKind.LEVEL in (target.kind, actual.kind)
+        )
+    if target.quantity.kind != actual.quantity.kind:
+        return False
+    t, a = target.quantity.unit, actual.quantity.unit
+    return not t or not a or t[:1] == a[:1]
+
+
+def ratio(actual: Fact, target: Fact) -> tuple[Decimal, str] | None:
+    """actual / target × 100 and its formula (`236 / 1000 = 23.6%`), for amounts and counts."""
+    if actual.kind in _RATE_KINDS or not target.quantity.value:
+        return None
+    pct = actual.quantity.value / target.quantity.value * 100
+    shown = f"{pct.quantize(Decimal('0.1'))}%"
+    return pct, f"{actual.quantity.number_text} / {target.quantity.number_text} = {shown}"
+
+
+_DONE = re.compile(r"(?:已|均已|全部)?(?:完工|完成|建成|开工|竣工|投用|投入使用|到位|办结)")
+
+
+def done_of_total(facts: list[Fact]) -> list[FactPair]:
+    """A total and the part of it done, in one clause group (94个小区改造已全部开工,已完工27个): part / total."""
+    pairs: list[FactPair] = []
+    for i, total in enumerate(facts):
+        if total.kind != FactKind.COUNT or total.role not in _ACTUAL_ROLES:
+            continue
+        for part in facts[i + 1 : i + 4]:
+            if part.group != total.group or part.paragraph_id != total.paragraph_id or part.kind != FactKind.COUNT:
+                continue
+            if part.quantity.unit[:1] != total.quantity.unit[:1] or part.quantity.value >= total.quantity.value:
+                continue
+            if _DONE.search(part.measure) or _DONE.search(part.measure + part.subject):
+                found = ratio(part, total)
+                if found:
+                    pairs.append(FactPair(target=total, actual=part, progress_pct=found[0], formula=found[1]))
+                break
+    return pairs
+
+
+def pair_facts(facts: list[Fact]) -> list[FactPair]:
+    """Every target of a notice with its best actual (targets with none are left out), and done-of-total pairs."""
+    pairs: list[FactPair] = done_of_total(facts)
+    actuals = [f for f in facts if f.role in _ACTUAL_ROLES]
+    for target in (f for f in facts if f.role in (FactRole.TARGET, FactRole.PLAN)):
+        best: tuple[float, Fact] | None = None
+        for actual in actuals:
+            if not _same_family(target, actual):
+                continue
+            if target.role == FactRole.PLAN and actual.sentence != target.sentence:
+                continue  # 计划…,实际… are said together
+            alike = similarity(target, actual)
+            if actual.paragraph_id == target.paragraph_id and actual.group == target.group:
+                # one clause group is about one measure; two lists side by side (核减…3300万元、压减…) are not
+                score = (3.0 if actual.clause == target.clause else 2.5) + alike if alike >= MIN_SIMILARITY / 2 else 0
+            elif actual.paragraph_id == target.paragraph_id:
+                score = 2.0 + similarity(target, actual) if similarity(target, actual) >= MIN_SIMILARITY / 2 else 0
+            else:
+                score = 1.0 + similarity(target, actual) if similarity(target, actual) >= MIN_SIMILARITY else 0
+            if score and (best is None or score > best[0]):
+                best = (score, actual)
+        if best is None:
+            continue
+        found = ratio(best[1], target)
+        pairs.append(
+            FactPair(target=target, actual=best[1], progress_pct=found[0] if found else None, formula=found[1] if found else "")
+        )
+    return pairs
