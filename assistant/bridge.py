@@ -214,7 +214,10 @@ class EnglishBridge:
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names (Beijing, Huangshi) whose Chinese forms occur in no notice: places not covered."""
         names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b", question.strip())
-        return [n for n in names if n.lower() in self._foreign_names and n.lower()[:3] not in _MONTHS]
+        return [
+            n for n in names
+            if n.lower() in self._foreign_names and n.lower()[:3] not in _MONTHS and n.lower() not in ("china", "chinese")
+        ]  # fmt: skip
 
     def terms(self, question: str) -> list[str]:
         """Chinese words of the notices that the question's English words and phrases translate to."""

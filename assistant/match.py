@@ -89,7 +89,7 @@ def _role_fit(ask: Ask, fact: Fact) -> float:
     if ask.want == Want.TARGET:
         return {FactRole.TARGET: 1.0, FactRole.PLAN: 0.7}.get(fact.role, -0.5)
     if fact.role in (FactRole.TARGET, FactRole.PLAN):
-        return 0.3 if re.search(r"计划|目标|任务", ask.text) else -1.0
+        return 0.3 if re.search(r"计划|目标|任务|要|拟", ask.text) else -1.0
     return 1.0 if fact.role in (FactRole.ACTUAL, FactRole.CUMULATIVE) else 0.0
 
 
@@ -101,7 +101,7 @@ def _context(library: Library, fact: Fact) -> tuple[str, str]:
     sentence = paragraph.text[fact.sentence[0] : fact.sentence[1]]
     lead = paragraph.text[: min(40, fact.sentence[0])]  # whose figures the paragraph gives (2025年,省政府民生实事…)
     first = re.split(r"[,，]", sentence, maxsplit=1)[0]
-    return group, normalize(" ".join([fact.topic, crumb, lead, first, group, sentence if len(sentence) < 80 else ""]))
+    return group, normalize(" ".join([fact.topic, crumb, lead, first, group, sentence]))
 
 
 def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: float | None, hit_score: float,
@@ -116,10 +116,14 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
     typo = lexical >= scoring.typo_min_lexical and (cosine or 0.0) >= scoring.typo_dense
     if lexical < scoring.min_coverage and not typo:
         return f"names {lexical:.0%} of the asked terms"
-    if not spec.english and (cosine or 0.0) < scoring.typo_dense:
+    if not spec.english:
         missing = missing_words(terms, wide)
         if missing:  # 民生工程项目 asked, 产业工程项目 written: another measure, not an answer
             return f"does not name {'、'.join(missing)}"
+    if ask.focus and ask.focus not in clause_text and ask.focus in wide and not ask.inherited:
+        return f"a neighbour: the asked {ask.focus} is another clause"  # 新认定多少家 ≠ 高新技术企业总数
+    if _role_fit(ask, fact) < 0 and ask.want == Want.FIGURE:
+        return f"a {fact.role.value}, not a result"
     prec = precision(fact.measure or fact.topic, terms)
     role = _role_fit(ask, fact)
     focus = scoring.focus_bonus if ask.focus and ask.focus in clause_text else 0.0
@@ -138,7 +142,7 @@ def _best_facts(spec: QuestionSpec, ask_index: int, terms: str, evidence: Eviden
     for hit in evidence.hits:
         for fact in library.facts_of(hit.chunk.doc_id, hit.chunk.paragraph_id):
             group, wide = _context(library, fact)
-            clause_text = normalize(hit.chunk.text[fact.clause[0] : fact.clause[1]])
+            clause_text = normalize(hit.chunk.text[fact.group[0] : fact.group[1]])
             scored = score_fact(spec, ask, terms, fact, evidence.cosine(hit.chunk.id, fact.quantity.start), hit.score,
                                 wide, clause_text, scoring)  # fmt: skip
             if isinstance(scored, str):
@@ -164,7 +168,8 @@ def _nearness(fact: Fact, before: list[Match], scoring: Scoring) -> float:
     return 0.0
 
 
-def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups: list[list[str]], scoring: Scoring) -> list[Match]:
+def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups: list[list[str]], scoring: Scoring,
+                    listing: bool = False) -> list[Match]:  # fmt: skip
     found: list[Match] = []
     for hit in evidence.hits[:6]:
         text = hit.chunk.text
@@ -176,6 +181,8 @@ def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups:
                 continue
             dense = max(0.0, (cosine - scoring.dense_floor) / (1 - scoring.dense_floor))
             told = scoring.status_bonus if _STATUS_WORDS.search(m.group()) else 0.0
+            if listing and m.group().count("、") >= 2:
+                told += scoring.status_bonus  # 哪些市…: the sentence that lists them
             score = scoring.lexical_weight * lexical + scoring.dense_weight * dense + scoring.retrieval_weight * hit.score + told
             found.append(Match(ask=ask_index, doc_id=hit.chunk.doc_id, paragraph_id=hit.chunk.paragraph_id,
                                span=(m.start(), m.end()), score=round(score, 4),
@@ -190,7 +197,7 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
         ask = spec.asks[ev.ask]
         terms = " ".join(spec.english_terms) if spec.english else ask.terms
         if ask.want in (Want.STATUS, Want.LIST):
-            sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring)
+            sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring, ask.want == Want.LIST)
             facts = _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches) if ask.want == Want.LIST else []
             best = facts[:1] if facts and (not sentences or facts[0].score >= sentences[0].score) else sentences[:1]
             if best and best is not facts[:1]:  # 高标准农田建设进展: each year's batch has a sentence of its own

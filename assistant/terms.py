@@ -34,8 +34,12 @@ def bigrams(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def term_grams(terms: str) -> frozenset[str]:
-    """A question's measure bigrams, framing words (periods, units, 全市, 完成, 目标) left out."""
-    return bigrams(_FRAME.sub(" ", normalize(terms)).replace("增速", "增长"))
+    """A question's measure bigrams: of its content words, framing and generic words (periods, units, 全市, 完成,
+    目标, 年初) left out."""
+    words = content_words(terms)
+    if not words and not re.search(r"[\u4e00-\u9fff]", terms):
+        return bigrams(terms)  # English terms go through the bridge
+    return bigrams(" ".join(words))
 
 
 def _synonym_cover(terms: str, text: str) -> frozenset[str]:
@@ -86,11 +90,13 @@ _GENERIC_WORDS = frozenset(
     "项目 工作 情况 建设 推进 实施 开展 全面 相关 有关 方面 主要 进行 加快 推动 落实 任务 总数 数量 多少 "
     "情况下 一共 总共 今年 去年 当年 全年 年度 目前 现在 已经 完成 实现 达到 合计 共计 累计 全部 政府 市政府 "
     "县政府 区政府 省政府 报告 工作报告 通报 人数 个数 次数 件数 户数 数字 金额 规模 总量 年初 原定 定的 当初 具体 "
-    "大概 大约 到底 究竟 咱们 我们 这个 那个 一下 左右 以内 控制 要求 规定 预期 增加 提高 时候 时间 哪天 多久".split()
+    "大概 大约 到底 究竟 咱们 我们 这个 那个 一下 左右 以内 控制 要求 规定 预期 增加 提高 时候 时间 哪天 多久 实际 "
+    "实际上 真的 一些 哪些 那些 这些 什么 怎么".split()
 )
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
+@lru_cache(maxsize=4096)
 def content_words(terms: str) -> list[str]:
     """The question's content words (jieba), framing and generic words left out."""
     import jieba
@@ -110,8 +116,35 @@ def _typo_in(word: str, text: str) -> bool:
         diff = [j for j in range(n) if window[j] != word[j]]
         if len(diff) != 1:
             continue
-        j = diff[0]
-        if n >= 3 or lazy_pinyin(window[j]) == lazy_pinyin(word[j]):
+        a, b = lazy_pinyin(window[diff[0]])[0], lazy_pinyin(word[diff[0]])[0]
+        if a == b or (n >= 3 and _close(a, b)):
+            return True
+    return False
+
+
+def _close(a: str, b: str) -> bool:
+    """Two pinyin syllables one letter apart (jin / jing, zhi / zi): a likely slip of the keyboard."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _abbreviates(word: str, text: str) -> bool:
+    """A short form whose characters stand in order inside a longer term of the text (抽检 ~ 抽样检验)."""
+    for i, char in enumerate(text):
+        if char != word[0]:
+            continue
+        at, window = i, text[i : i + 2 * len(word) + 2]
+        found = 0
+        for c in word:
+            pos = window.find(c, at - i)
+            if pos < 0:
+                break
+            at, found = i + pos + 1, found + 1
+        if found == len(word):
             return True
     return False
 
@@ -130,7 +163,7 @@ def missing_words(terms: str, text: str) -> list[str]:
             continue
         if len(word) > 2 and all(word[i : i + 2] in plain for i in range(len(word) - 1)):
             continue
-        if _typo_in(word, plain):
+        if _typo_in(word, plain) or _abbreviates(word, plain):
             continue
         missing.append(word)
     return missing

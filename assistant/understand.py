@@ -100,17 +100,21 @@ _PROGRESS = re.compile(
     r"percent(?:age)? (?:complete|done)|how far|progress|share of the (?:full-year |annual )?(?:target|plan)|"
     r"compared with (?:the )?plan|of (?:the|its) (?:annual |full-year )?(?:target|plan)"
 )
-_TARGET = re.compile(r"目标|计划|任务是|要求|要新增|要达到|要建|target|goal|planned|\bplan\b")
+_TARGET = re.compile(r"目标|计划|任务是|要求|要新增|要达到|要建|力争|确保|预期|target|goal|planned|\bplan\b")
 _STATUS = re.compile(
     r"进展|情况如何|怎么样|怎样|到哪一步|哪一步|什么阶段|啥进度|什么进度|进度如何|了吗|了没有?|没有?[?？]?$|吗[?？]?$|是否|为什么|原因|"
     r"什么时[候侯]|何时|status|\bstand\b|been (?:built|completed|signed|held|solved)|\bhad\b.*\bbeen\b|\bwhen\b|\bwhy\b"
 )
 _FIGURE = re.compile(r"多少|几|多大|多高|多快|how many|how much|what (?:was|is) the|what share|what percent|by how much")
-_GROWTH_ASK = re.compile(r"增长|增速|增幅|涨幅|涨了|涨多少|降了|下降|降低|减少|回落|提高|增加了多少|growth|grew|increase|decrease|fell|rose|\bup\b")
+_GROWTH_ASK = re.compile(
+    r"增长|增速|增幅|涨幅|涨了|涨多少|降了|下降|降低|回落|增得|growth|grew|\bgrow\b|how fast|increase|decrease|fell|rose|\bup\b"
+)
 _SHARE_ASK = re.compile(r"占比|比重|占[^,，?？]{0,14}?(?:多少|几|比例)|比例|share|proportion")
 _RANK_ASK = re.compile(r"排名|第几|排第|排在|位列|名次|\brank")
 _CHANGE_ASK = re.compile(r"快于|慢于|序时进度|百分点|ahead of|behind schedule|percentage point")
-_AMOUNT_ASK = re.compile(r"多少(?:亿|万)?元|多少钱|多少亿|多少万元|金额|资金|how much money|yuan|\binvest")
+_AMOUNT_ASK = re.compile(r"多少(?:亿|万)?元|多少钱|多少亿|多少万元|金额|资金|how much money|yuan")
+# Measures counted in money: 总投资多少 asks 元 even when it does not say so.
+_MONEY_MEASURE = re.compile(r"(?:投资|资金|收入|支出|产值|总额|金额|经费|资产|贷款|销售额|营业额|利润|税收|预算|补助|拨付|融资)(?:了)?(?:是|为|有|达到?)?(?:多少|几)")
 _COUNT_ASK = re.compile(r"(?:多少|几)(?:个|项|宗|家|件|所|座|处|条|批|户|类|大类)")
 _ASK_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?([\u4e00-\u9fff]{1,2})")
 _UNIT_WORDS = "家个座项人次名件户条台株亩份起所处块期批宗元吨场张公里平方米"
@@ -150,7 +154,15 @@ def _wants(text: str) -> tuple[Want, list[FactKind]]:
     return Want.FIGURE, kinds
 
 
+_COMPOUND_UNITS = ("人次", "件次", "户次", "批次", "平方米", "平方公里", "公里", "万亩", "亩", "吨", "万元", "亿元")
+
+
 def _unit(text: str) -> str | None:
+    compound = re.search(r"(?:多少|几)(人次|件次|户次|批次|平方米|平方公里|公里)", text)
+    if compound:
+        return compound.group(1)
+    if _MONEY_MEASURE.search(text) and not re.search(r"(?:多少|几)(?:个|项|家|宗|人|次|%)|增长|增速|比例|率", text):
+        return "元"
     for m in _ASK_UNIT.finditer(text):
         word = m.group(1)
         if word[0] == "个":
@@ -187,17 +199,35 @@ def _scope_levels(text: str) -> list[Level]:
 _ASKS_SOMETHING = re.compile(r"多少|几|吗|呢|如何|怎样|怎么|哪|什么|是否|比例|占比|进度|完成率|情况|进展|排名|快于|慢于|没有|\?|？")
 
 
-_FOCUS = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:了|的|到|共|为|有|是|达到|达)?(?:多少|几)")
-_NOT_FOCUS = re.compile(r"^(?:一共|总共|共有|分别|各有|各|目前|现在|已经|还有|要|能|有|是|达到|完成|实现|增长|增加|占|排|第|比例)$")
+_NOT_FOCUS = frozenset(
+    "一共 总共 共有 分别 各有 目前 现在 已经 还有 完成 实现 增长 增加 比例 达到 全市 全县 全区 全省 今年 一季度 上半年 "
+    "前三季度 全年 年度 多少 请问 这个 那个 具体 大概 有关 相关".split()
+)
 
 
 def _focus(part: str) -> str:
-    """The two to four characters right before 多少/几: what the figure counts (化解了多少件 → 化解)."""
-    found = _FOCUS.search(part)
-    if not found:
-        return ""
-    word = found.group(1)
-    return "" if _NOT_FOCUS.match(word) else word
+    """The word right before 多少/几 (化解了多少件 → 化解, 总投资多少 → 总投资): what the figure counts."""
+    import jieba
+
+    words = jieba.lcut(part)
+    for i, word in enumerate(words):
+        if word.startswith(("多少", "几")):
+            before = [w for w in words[:i] if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w) and w[-1] not in "了的过着"]
+            return before[-1] if before and before[-1] not in _NOT_FOCUS and i - words.index(before[-1]) <= 3 else ""
+    return ""
+
+
+_RATE_KINDS = {FactKind.SHARE, FactKind.LEVEL, FactKind.GROWTH, FactKind.COMPLETION, FactKind.CHANGE}
+
+
+def _by_family(ask: Ask) -> list[Ask]:
+    """几项 … 占比: one part asking a count and a share is two asks, each answered by its own figure."""
+    rates = [k for k in ask.kinds if k in _RATE_KINDS]
+    counted = ask.unit is not None and ask.unit != "元" or any(k in (FactKind.COUNT, FactKind.AMOUNT) for k in ask.kinds)
+    if not rates or not counted or ask.want != Want.FIGURE:
+        return [ask]
+    amounts = [k for k in ask.kinds if k not in _RATE_KINDS] or [FactKind.COUNT, FactKind.AMOUNT]
+    return [ask.model_copy(update={"kinds": amounts}), ask.model_copy(update={"kinds": rates, "unit": None, "inherited": True})]
 
 
 def _parts(text: str) -> list[str]:
@@ -221,9 +251,12 @@ _GENERIC = re.compile(r"目标|计划|任务|完成|进度|率|比例|成|预算
 _ITEM_SPLIT = re.compile(r"[和、及与]|以及")
 
 
-def _items(terms: str) -> list[str]:
-    """Measures asked side by side (危旧房改造和安置房新开工各…): each is matched on its own."""
-    pieces = [p.strip() for p in _ITEM_SPLIT.split(terms) if len(re.sub(r"[^\u4e00-\u9fff]", "", p)) >= 2]
+def _items(part: str, places: list[str]) -> list[str]:
+    """Measures asked side by side (危旧房改造和安置房新开工各…, 处置线索、立案、留置各多少): each is matched on its own."""
+    if not re.search(r"[和、及与]|以及", part):
+        return []
+    pieces = [_terms(p, False, places) for p in _ITEM_SPLIT.split(part)]
+    pieces = [p for p in pieces if len(re.sub(r"[^\u4e00-\u9fff]", "", p)) >= 2]
     return pieces if len(pieces) > 1 else []
 
 
@@ -247,10 +280,10 @@ def understand(raw: str, gazetteer: Gazetteer | None = None, max_chars: int = 50
         inherited = bool(asks) and len(re.sub(r"[^\u4e00-\u9fff]", "", _GENERIC.sub("", terms))) <= 1
         if inherited:
             terms = asks[-1].terms  # 完成率多少 / 增长多少 after 地区生产总值完成多少: the same measure
-        asks.append(
-            Ask(text=part, terms=terms, want=want, kinds=kinds, unit=_unit(part), inherited=inherited, focus=_focus(part),
-                period=own[0] if len(own) == 1 else None, items=[] if inherited else _items(terms))
-        )  # fmt: skip
+        ask = Ask(text=part, terms=terms, want=want, kinds=kinds, unit=_unit(part), inherited=inherited,
+                  focus=_focus(part), period=own[0] if len(own) == 1 else None,
+                  items=[] if inherited else _items(part, known))  # fmt: skip
+        asks += _by_family(ask)
     levels = _scope_levels(text)
     return QuestionSpec(
         raw=raw,

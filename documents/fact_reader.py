@@ -111,8 +111,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
         return FactRole.TARGET
     if re.search(r"(?:上年|去年)同期(?:为|是)?$", before):
         return FactRole.COMPARISON
-    if _PLAN_BEFORE.search(before):
-        return FactRole.PLAN
+    if _PLAN_BEFORE.search(before) or (_PLAN_BEFORE.search(sentence) and not re.search(r"实际|已|完成了", before)):
+        return FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on to the clauses after it
     if _CUMULATIVE.search(before):
         return FactRole.CUMULATIVE
     return FactRole.ACTUAL
@@ -199,7 +199,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
     """The facts of one paragraph (offsets within its text)."""
     text = paragraph.text
     ctx = _Context(profile, paragraph, text, normalise(text), _paragraph_topic(paragraph, notice))
-    quantities = extract_quantities(text)
+    quantities = [q for q in extract_quantities(text) if not _is_threshold(q, ctx.plain)]
     clauses = split_clauses(text)
     facts: list[Fact] = []
     group_start, group_measure, sentence_topic = 0, "", ""
@@ -275,6 +275,13 @@ def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
         return ""
     noun = re.split(r"(?:已|完成|达到|正在|未|均|属于|的|中|、)", found.group(), maxsplit=1)[0]
     return noun if len(noun) >= 2 else ""
+
+
+def _is_threshold(q: Quantity, plain: str) -> bool:
+    """A figure that names a class (亿元以上项目, 10亿元以上项目, 1亿元以上的企业), not an amount reported."""
+    if q.qualifier not in (Qualifier.AT_LEAST, Qualifier.AT_MOST) or q.kind != QuantityKind.MONEY:
+        return False
+    return re.match(r"(?:的)?(?:[\u4e00-\u9fff]{0,4})(?:项目|企业|工程|单位|产业项目)", plain[q.end : q.end + 8]) is not None
 
 
 def _heading_states_targets(paragraph: Paragraph, text: str, heading_end: int) -> bool:

@@ -179,6 +179,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] =
     (re.compile(_NB + f"(?:{_Y})?{_M}月{_D}[日号]"), _full_date),
     (re.compile(_NB + f"(?:{_Y})?{_AM}月{_AM}[日号]?{_SEP}(?:{_Y})?(?:{_AM}月)?{_AM}[日号]"), _day_range),
     (re.compile(_NB + f"(?:{_Y})?{_M}月?{_SEP}{_M}月份?"), _month_range),
+    (re.compile(_NB + rf"{_AM}(?:、{_AM})+月份?"), lambda m: "--" + m.group().rstrip("月份").replace("、", ",--")),
     (re.compile(_NB + f"{_Y}{_M}月份?"), _year_month),
     (re.compile(_NB + f"(?:{_Y})?(?:第?([一二三四1-4])季度|前([二三两])季度|([上下])半年|(全)年)"), _quarter),
     (re.compile(_NB + f"{_Y}度?"), _year_only),

@@ -134,7 +134,10 @@ def _is_name(word: str) -> bool:
     )
 
 
-_ENGLISH_PLACE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)")
+_ENGLISH_PLACE = re.compile(
+    r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)(?:'s)?"
+    r"(?:\s+([Pp]rovince|[Cc]ity|[Cc]ounty|[Dd]istrict|[Mm]unicipality|[Pp]refecture)\b)?"
+)
 _ENGLISH_NOT_PLACES = frozenset(
     "What How Which When Where Why Who Whose Did Does Do Is Are Was Were By In On At For Of The And Had Has Have "
     "Q1 Q2 Q3 Q4 January February March April May June July August September October November December "
@@ -143,14 +146,37 @@ _ENGLISH_NOT_PLACES = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (read off pypinyin for the common CJK block)."""
+    found: set[str] = set()
+    for code in range(0x4E00, 0x9FA6):
+        for reading in pinyin(chr(code), style=Style.NORMAL, heteronym=True)[0]:
+            found.add(reading.replace("ü", "v"))
+    return frozenset(found)
+
+
+def is_pinyin(word: str) -> bool:
+    """Whether a word is a run of pinyin syllables (Yueyanglou, Huidong), as place names in English are."""
+    word = word.lower()
+    syllables = _syllables()
+    ends = {0}
+    for i in range(len(word)):
+        if i in ends:
+            ends |= {i + n for n in range(1, 7) if word[i : i + n] in syllables}
+    return len(word) in ends and len(word) >= 3
+
+
 def english_places(question: str) -> list[tuple[str, Level | None]]:
     """Pinyin place keys named in an English question with their level: 'Huidong County' → ('huidong', 县)."""
     found: list[tuple[str, Level | None]] = []
     for match in _ENGLISH_PLACE.finditer(question):
         words = [w for w in re.split(r"[ -]", match.group(1)) if w not in _ENGLISH_NOT_PLACES]
-        level = _ENGLISH_LEVEL.get(words[-1].lower()) if words else None
-        if level is not None:
+        level = _ENGLISH_LEVEL.get((match.group(2) or "").lower())
+        if words and words[-1].lower() in _ENGLISH_LEVEL:
+            level = level or _ENGLISH_LEVEL[words[-1].lower()]
             words = words[:-1]
-        if words and not any(w.lower() in _ENGLISH_LEVEL for w in words):
+        words = [w for w in words if is_pinyin(w)]
+        if words:
             found.append(("".join(words).lower(), level))
     return found

@@ -193,6 +193,12 @@ def load_index(folder: Path, model_id: str, documents: dict[str, str]) -> Loaded
     return LoadedIndex(manifest, chunks, dense, owners, lexical)
 
 
+def _same_chunks(index: LoadedIndex, notices: list[Notice]) -> bool:
+    """Whether the notices, parsed and chunked by this version, give exactly the indexed chunks."""
+    expected = [c for n in notices for c in chunk_notice(n)]
+    return [(c.id, c.context, c.windows) for c in expected] == [(c.id, c.context, c.windows) for c in index.chunks]
+
+
 def open_index(
     notices: list[Notice],
     encoder: Encoder,
@@ -203,7 +209,11 @@ def open_index(
     """Load the index if it is current and intact; otherwise (re)build it, saying why."""
     if not rebuild:
         try:
-            return load_index(folder, encoder.model_id, expected_documents(notices))
+            loaded = load_index(folder, encoder.model_id, expected_documents(notices))
+            if _same_chunks(loaded, notices):
+                return loaded
+            if progress:
+                progress("rebuilding the index: the notices are parsed into different paragraphs now")
         except IndexCorruptError as exc:
             if folder.exists() and progress:
                 progress(f"rebuilding the index: {exc}")
