@@ -20,6 +20,7 @@ from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
 from documents.pairs import FactPair
 from documents.reporting import Period
+from index.text import normalize
 
 _LEAD_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]、?|[0-9]{1,2}[.、．)](?![0-9])|[一二三四五六七八九十]是)")
 MAX_QUOTE = 110  # a quote longer than this is cut to the clauses holding the matched figures
@@ -125,6 +126,18 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     return extra, None
 
 
+def _with_subject(match: Match, library: Library) -> Match:
+    """Quote from the start of the sentence when the clause group does not name whose figure it is (完成投资69.9亿元
+    after 省、市重点建设项目29宗)."""
+    fact = match.fact
+    if fact is None or not fact.topic or fact.group[0] <= fact.sentence[0]:
+        return match
+    text = library.notice(fact.doc_id).paragraph(fact.paragraph_id).text
+    if normalize(fact.topic) in normalize(text[match.span[0] : match.span[1]]) or fact.sentence[1] - fact.sentence[0] > 100:
+        return match
+    return match.model_copy(update={"span": (fact.sentence[0], match.span[1])})
+
+
 def _notices_to_show(docs: list[str], library: Library) -> tuple[list[str], list[str]]:
     """The best notice, with the same place's other periods (at most two in all); other places are only named."""
     first = library.profile(docs[0])
@@ -146,7 +159,7 @@ def compose(spec: QuestionSpec, route: Route, matching: Matching, library: Libra
     )
     for doc_id in shown:
         pieces: list[str] = []
-        for doc, pid, start, end, ms in _spans([m for m in matching.matches if m.doc_id == doc_id]):
+        for doc, pid, start, end, ms in _spans([_with_subject(m, library) for m in matching.matches if m.doc_id == doc_id]):
             text = library.notice(doc).paragraph(pid).text
             keep = [m.fact.clause for m in ms if m.fact] or [m.span for m in ms]
             quoted = _quote(text, start, end, keep)

@@ -85,7 +85,9 @@ def strip_citation_markers(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC, citation markers removed, thousands separators removed (`68,100` → `68100`)."""
+    """NFKC, traditional 億/萬 read as 亿/万, citation markers removed, thousands separators removed (`68,100` →
+    `68100`)."""
+    text = unicodedata.normalize("NFKC", text).replace("億", "亿").replace("萬", "万")
     return _THOUSANDS.sub(lambda m: m.group().replace(",", ""), strip_citation_markers(text))
 
 

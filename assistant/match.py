@@ -62,13 +62,18 @@ class Matching(BaseModel):
     refusal: Refusal | None = None
 
 
+def _abbreviates_any(word: str, text: str) -> bool:
+    from assistant.terms import missing_words
+
+    return not missing_words(word, text)
+
+
 def _kind_fit(ask: Ask, fact: Fact) -> float | None:
     """How well a fact's kind fits what the ask wants (None: it cannot answer it)."""
     if ask.want == Want.PROGRESS:
-        fit = _PROGRESS_KINDS.get(fact.kind)
-        if ask.kinds:
-            fit = max([fit or 0.0] + [_COMPATIBLE.get(k, {}).get(fact.kind, 0.0) for k in ask.kinds]) or None
-        return fit
+        if ask.kinds:  # 快于还是慢于序时进度: the rate or the gap itself, not the amount beside it
+            return max(_COMPATIBLE.get(k, {}).get(fact.kind, 0.0) for k in ask.kinds) or None
+        return _PROGRESS_KINDS.get(fact.kind)
     if not ask.kinds:  # 多少 alone: an amount or count first, a rate only when nothing else fits
         return {FactKind.RANK: None, FactKind.AMOUNT: 1.0, FactKind.COUNT: 1.0}.get(fact.kind, 0.4)
     best = max(_COMPATIBLE.get(k, {k: 1.0}).get(fact.kind, 0.0) for k in ask.kinds)
@@ -99,7 +104,9 @@ def _context(library: Library, fact: Fact) -> tuple[str, str]:
     group = paragraph.text[fact.group[0] : fact.group[1]]
     crumb = paragraph.breadcrumb[-1] if paragraph.breadcrumb else ""
     sentence = paragraph.text[fact.sentence[0] : fact.sentence[1]]
-    lead = paragraph.text[: min(40, fact.sentence[0])]  # whose figures the paragraph gives (2025年,省政府民生实事…)
+    head = re.split(r"[。;；]", paragraph.text, maxsplit=1)[0]
+    first_figure = next((f.quantity.start for f in library.facts_of(fact.doc_id, fact.paragraph_id)), 0)
+    lead = head[: min(40, first_figure)]  # whose figures the paragraph gives (2025年,省政府民生实事共有…)
     first = re.split(r"[,，]", sentence, maxsplit=1)[0]
     return group, normalize(" ".join([fact.topic, crumb, lead, first, group, sentence]))
 
@@ -120,6 +127,8 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         missing = missing_words(terms, wide)
         if missing:  # 民生工程项目 asked, 产业工程项目 written: another measure, not an answer
             return f"does not name {'、'.join(missing)}"
+    if ask.counted and ask.counted not in wide and not _abbreviates_any(ask.counted, wide):
+        return f"does not count {ask.counted}"  # 多少个小区: the figure must count 小区
     if ask.focus and ask.focus not in clause_text and ask.focus in wide and not ask.inherited:
         return f"a neighbour: the asked {ask.focus} is another clause"  # 新认定多少家 ≠ 高新技术企业总数
     if _role_fit(ask, fact) < 0 and ask.want == Want.FIGURE:
@@ -199,6 +208,7 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
         if ask.want in (Want.STATUS, Want.LIST):
             sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring, ask.want == Want.LIST)
             facts = _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches) if ask.want == Want.LIST else []
+            facts = [f.model_copy(update={"span": f.fact.sentence}) for f in facts if f.fact]  # the whole list
             best = facts[:1] if facts and (not sentences or facts[0].score >= sentences[0].score) else sentences[:1]
             if best and best is not facts[:1]:  # 高标准农田建设进展: each year's batch has a sentence of its own
                 best += [s for s in sentences[1:3] if s.paragraph_id == best[0].paragraph_id

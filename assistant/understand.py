@@ -47,6 +47,7 @@ class Ask(BaseModel):
     items: list[str] = Field(default_factory=list, description="several measures asked at once (A和B各…)")
     inherited: bool = Field(default=False, description="names no measure of its own: continues the ask before")
     focus: str = Field(default="", description="the word right before 多少/几 (化解了多少件 → 化解): what is counted")
+    counted: str = Field(default="", description="the noun after 多少个 (多少个小区 → 小区): what a count must be of")
 
 
 class QuestionSpec(BaseModel):
@@ -230,6 +231,15 @@ def _by_family(ask: Ask) -> list[Ask]:
     return [ask.model_copy(update={"kinds": amounts}), ask.model_copy(update={"kinds": rates, "unit": None, "inherited": True})]
 
 
+_COUNTED = re.compile(r"(?:多少|几)(?:个|家|项|座|所|条|名|位)([\u4e00-\u9fff]{2,4}?)(?:[?？,，。]|$|呢|了|吗)")
+
+
+def _counted(part: str) -> str:
+    """多少个小区 → 小区: the noun a count question counts, when it follows the question word."""
+    found = _COUNTED.search(part)
+    return found.group(1) if found and found.group(1) not in _NOT_FOCUS else ""
+
+
 def _parts(text: str) -> list[str]:
     """Sub-questions: split at ? ; and at commas, a piece that asks nothing joining the piece after it."""
     pieces = [p for p in _SPLIT.split(text) if p and p.strip()]
@@ -281,7 +291,7 @@ def understand(raw: str, gazetteer: Gazetteer | None = None, max_chars: int = 50
         if inherited:
             terms = asks[-1].terms  # 完成率多少 / 增长多少 after 地区生产总值完成多少: the same measure
         ask = Ask(text=part, terms=terms, want=want, kinds=kinds, unit=_unit(part), inherited=inherited,
-                  focus=_focus(part), period=own[0] if len(own) == 1 else None,
+                  focus=_focus(part), counted=_counted(part), period=own[0] if len(own) == 1 else None,
                   items=[] if inherited else _items(part, known))  # fmt: skip
         asks += _by_family(ask)
     levels = _scope_levels(text)

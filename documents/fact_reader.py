@@ -111,8 +111,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
         return FactRole.TARGET
     if re.search(r"(?:上年|去年)同期(?:为|是)?$", before):
         return FactRole.COMPARISON
-    if _PLAN_BEFORE.search(before) or (_PLAN_BEFORE.search(sentence) and not re.search(r"实际|已|完成了", before)):
-        return FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on to the clauses after it
+    if _PLAN_BEFORE.search(before):
+        return FactRole.PLAN
     if _CUMULATIVE.search(before):
         return FactRole.CUMULATIVE
     return FactRole.ACTUAL
@@ -236,6 +236,8 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 kind = facts[-1].kind  # 增长58.3%(目标10.5%): the bracket gives the same measure's target
             elif in_heading and q.start < heading_end:
                 role = FactRole.TARGET
+            elif role == FactRole.ACTUAL and _continues_plan(facts, clause, before):
+                role = FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on
             topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
             facts.append(
                 Fact(
@@ -275,6 +277,18 @@ def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
         return ""
     noun = re.split(r"(?:已|完成|达到|正在|未|均|属于|的|中|、)", found.group(), maxsplit=1)[0]
     return noun if len(noun) >= 2 else ""
+
+
+_DONE_VERB = re.compile(r"完成|实现|累计|已|达到|达|实际|建成|开工")
+
+
+def _continues_plan(facts: list[Fact], clause: Clause, before: str) -> bool:
+    """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan."""
+    previous = facts[-1] if facts else None
+    return (
+        previous is not None and previous.role == FactRole.PLAN and previous.sentence[0] == clause.sentence_start
+        and not _DONE_VERB.search(before)
+    )  # fmt: skip
 
 
 def _is_threshold(q: Quantity, plain: str) -> bool:

@@ -54,6 +54,14 @@ def _same_family(target: Fact, actual: Fact) -> bool:
     return not t or not a or t[:1] == a[:1]
 
 
+def _same_order(target: Fact, actual: Fact) -> bool:
+    """A target and its actual are of one order of magnitude (5.48万批次 for 4.7万批次, not 每千人6.8批次)."""
+    t, a = abs(target.quantity.value), abs(actual.quantity.value)
+    if target.kind in _RATE_KINDS or not t or not a:
+        return True
+    return Decimal("0.02") <= a / t <= Decimal(50)
+
+
 def ratio(actual: Fact, target: Fact) -> tuple[Decimal, str] | None:
     """actual / target × 100 and its formula (`236 / 1000 = 23.6%`), for amounts and counts."""
     if actual.kind in _RATE_KINDS or not target.quantity.value:
@@ -92,7 +100,7 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
     for target in (f for f in facts if f.role in (FactRole.TARGET, FactRole.PLAN)):
         best: tuple[float, Fact] | None = None
         for actual in actuals:
-            if not _same_family(target, actual):
+            if not _same_family(target, actual) or not _same_order(target, actual):
                 continue
             if target.role == FactRole.PLAN and actual.sentence != target.sentence:
                 continue  # 计划…,实际… are said together
