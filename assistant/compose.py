@@ -113,7 +113,8 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     extra = ""
     if target.quantity.text not in quoted:
         extra = (f"; target: “{clause}”[{marker}]" if spec.english else f";目标:{clause}[{marker}]")
-    if pair.progress_pct is not None and ask.want in (Want.PROGRESS, Want.FIGURE, Want.TARGET) and not stated:
+    asked = ask.want in (Want.PROGRESS, Want.TARGET) or len(spec.asks) == 1
+    if pair.progress_pct is not None and asked and not stated:
         value = pair.progress_pct.quantize(Decimal("0.1"))
         draft.derived.append(Derived(name="progress_pct", value=value, formula=pair.formula))
         extra += f", so {pair.formula} of the target" if spec.english else f",完成{pair.formula}"
@@ -133,8 +134,11 @@ def _with_subject(match: Match, library: Library) -> Match:
     if fact is None or not fact.topic or fact.group[0] <= fact.sentence[0]:
         return match
     text = library.notice(fact.doc_id).paragraph(fact.paragraph_id).text
+    sentence = normalize(text[fact.sentence[0] : match.span[0]])
     if normalize(fact.topic) in normalize(text[match.span[0] : match.span[1]]) or fact.sentence[1] - fact.sentence[0] > 100:
         return match
+    if normalize(fact.topic) not in sentence:
+        return match  # the subject is another sentence's (a heading sentence): the cited paragraph shows it
     return match.model_copy(update={"span": (fact.sentence[0], match.span[1])})
 
 

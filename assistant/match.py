@@ -62,6 +62,11 @@ class Matching(BaseModel):
     refusal: Refusal | None = None
 
 
+def _asks_own_place(spec: QuestionSpec) -> bool:
+    """Whether the question positively asks about a whole place (甘肃…, 全市…), so a county's figure is not it."""
+    return spec.scope is not None or bool(spec.place_keys) or any(spec.places)
+
+
 def _abbreviates_any(word: str, text: str) -> bool:
     from assistant.terms import missing_words
 
@@ -127,6 +132,9 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         missing = missing_words(terms, wide)
         if missing:  # 民生工程项目 asked, 产业工程项目 written: another measure, not an answer
             return f"does not name {'、'.join(missing)}"
+    stem = fact.scope.name[:-1] if fact.scope.name else ""
+    if fact.scope.name and _asks_own_place(spec) and stem not in spec.text:
+        return f"scope {fact.scope.name} ≠ the notice's own"  # 天水市 社零 is not 甘肃's
     if ask.counted and ask.counted not in wide and not _abbreviates_any(ask.counted, wide):
         return f"does not count {ask.counted}"  # 多少个小区: the figure must count 小区
     if ask.focus and ask.focus not in clause_text and ask.focus in wide and not ask.inherited:
@@ -134,8 +142,12 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
     if _role_fit(ask, fact) < 0 and ask.want == Want.FIGURE:
         return f"a {fact.role.value}, not a result"
     prec = precision(fact.measure or fact.topic, terms)
+    if fact.topic and fact.measure:  # whose measure: 区级重点项目 › 完成投资, not 城东片区路网提升工程 › 完成投资
+        prec = (prec + precision(fact.topic, terms)) / 2
     role = _role_fit(ask, fact)
     focus = scoring.focus_bonus if ask.focus and ask.focus in clause_text else 0.0
+    phrase = normalize(terms.split(" ")[-1]) if terms else ""
+    focus += scoring.focus_bonus if len(phrase) >= 3 and phrase in clause_text else 0.0  # 新时代文明实践所 verbatim
     total = (
         scoring.dense_weight * dense + scoring.lexical_weight * lexical + scoring.precision_weight * prec
         + scoring.retrieval_weight * hit_score + scoring.kind_bonus * kind + scoring.role_bonus * role + focus
@@ -178,11 +190,13 @@ def _nearness(fact: Fact, before: list[Match], scoring: Scoring) -> float:
 
 
 def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups: list[list[str]], scoring: Scoring,
-                    listing: bool = False) -> list[Match]:  # fmt: skip
+                    listing: bool = False, year: str = "") -> list[Match]:  # fmt: skip
     found: list[Match] = []
     for hit in evidence.hits[:6]:
         text = hit.chunk.text
         for m in re.finditer(r"[^。;；!?！？]+", text):
+            if year and year not in m.group():
+                continue  # 2022年有哪些: a 2021 notice's sentence answers only if it names 2022
             lexical = group_recall(spec_groups, m.group()) if spec_groups else recall(terms, m.group())
             cosines = [c for s, e, c in evidence.clause_cosines.get(hit.chunk.id, []) if m.start() <= s < m.end()]
             cosine = max(cosines, default=0.0)
@@ -206,7 +220,11 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
         ask = spec.asks[ev.ask]
         terms = " ".join(spec.english_terms) if spec.english else ask.terms
         if ask.want in (Want.STATUS, Want.LIST):
-            sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring, ask.want == Want.LIST)
+            other_year = spec.year is not None and any(
+                library.profile(h.chunk.doc_id).year not in (None, spec.year) for h in ev.hits[:1]
+            )
+            sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring, ask.want == Want.LIST,
+                                        f"{spec.year}年" if other_year else "")  # fmt: skip
             facts = _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches) if ask.want == Want.LIST else []
             facts = [f.model_copy(update={"span": f.fact.sentence}) for f in facts if f.fact]  # the whole list
             best = facts[:1] if facts and (not sentences or facts[0].score >= sentences[0].score) else sentences[:1]

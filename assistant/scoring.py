@@ -27,7 +27,7 @@ class Scoring(BaseModel):
     status_bonus: float = Field(default=0.08, description="added to a sentence that says where something stands (已, 正在)")
     min_score: float = Field(default=0.30, description="a figure scoring under this answers nothing")
     kind_bonus: float = Field(default=0.08, description="added when the figure is of the kind asked (growth, rank …)")
-    role_bonus: float = Field(default=0.06, description="added when the figure has the role asked (target, actual)")
+    role_bonus: float = Field(default=0.12, description="added when the figure has the role asked (target, actual)")
     nearby_bonus: float = Field(default=0.06, description="added to a later part's figure in the paragraph of the part before")
     repeat_penalty: float = Field(default=0.15, description="taken off a later part's figure that an earlier part got")
     focus_bonus: float = Field(default=0.08, description="added when the figure's clause names the word before 多少")

@@ -37,8 +37,8 @@ def term_grams(terms: str) -> frozenset[str]:
     """A question's measure bigrams: of its content words, framing and generic words (periods, units, 全市, 完成,
     目标, 年初) left out."""
     words = content_words(terms)
-    if not words and not re.search(r"[\u4e00-\u9fff]", terms):
-        return bigrams(terms)  # English terms go through the bridge
+    if not words:  # nothing but short or generic words (新造林 → 新/造林): read the terms as written
+        return bigrams(_FRAME.sub(" ", normalize(terms)))
     return bigrams(" ".join(words))
 
 
@@ -105,6 +105,21 @@ def content_words(terms: str) -> list[str]:
     return [w for w in jieba.cut(text) if _CJK_WORD.fullmatch(w) and w not in _GENERIC_WORDS]
 
 
+_NAMING_FLAGS = ("n", "vn", "j", "l", "x", "eng", "i")
+
+
+@lru_cache(maxsize=4096)
+def naming_words(terms: str) -> list[str]:
+    """The content words that name things (nouns, abbreviations); verbs are often paraphrased (花掉 ~ 支出)."""
+    import jieba.posseg as posseg
+
+    text = _FRAME.sub(" ", normalize(terms))
+    return [
+        w for w, flag in posseg.lcut(text)
+        if _CJK_WORD.fullmatch(w) and w not in _GENERIC_WORDS and flag.startswith(_NAMING_FLAGS)
+    ]  # fmt: skip
+
+
 def _typo_in(word: str, text: str) -> bool:
     """A span of the text that differs from the word in one character, read alike when the word is short
     (报消 for 报销, 峻工 for 竣工, 黄金口 for 黄荆口)."""
@@ -117,7 +132,7 @@ def _typo_in(word: str, text: str) -> bool:
         if len(diff) != 1:
             continue
         a, b = lazy_pinyin(window[diff[0]])[0], lazy_pinyin(word[diff[0]])[0]
-        if a == b or (n >= 3 and _close(a, b)):
+        if a == b or _close(a, b):  # 报消 ~ 报销, 偏制 ~ 编制, 黄金口 ~ 黄荆口
             return True
     return False
 
@@ -158,7 +173,7 @@ def missing_words(terms: str, text: str) -> list[str]:
             if member in terms and any(other in plain for other in group):
                 terms = terms.replace(member, " ")
     missing = []
-    for word in dict.fromkeys(content_words(terms)):
+    for word in dict.fromkeys(naming_words(terms)):
         if word in plain or any(v in plain for v in vocabulary().variants(word)):
             continue
         if len(word) > 2 and all(word[i : i + 2] in plain for i in range(len(word) - 1)):

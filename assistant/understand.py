@@ -16,6 +16,7 @@ from documents.errors import QuestionError
 from documents.facts import FactKind
 from documents.gazetteer import Gazetteer
 from documents.places import Level, english_places, place_names, scope_levels
+from documents.quantities import COUNT_WORDS
 from documents.reporting import Period, period_mentions, year_mentions
 from documents.vocabulary import vocabulary
 from index.text import has_cjk, normalize
@@ -95,7 +96,7 @@ def looks_like_code(text: str) -> bool:
 
 _LIST = re.compile(r"哪些|哪几|哪[一二三四五六七八九十几]?个|哪[类项家]|有什么项目|都有(?:哪|什么)|\bwhich\b|what are the|\blist\b")
 _PROGRESS = re.compile(
-    r"完成率|完工率|完成进度|进度|百分之几|几成|完成了?(?:全年|年度)?(?:目标|计划|任务)(?:的)?(?:百分之几|几成|多少|比例)?|"
+    r"(?:完成|完工|竣工|开工|签约|拆除|征收|建成|到位|拨付|执行|办结|化解|投资完成)率|完成进度|进度|百分之几|几成|完成了?(?:全年|年度)?(?:目标|计划|任务)(?:的)?(?:百分之几|几成|多少|比例)?|"
     r"占(?:全年|年度)?[^,，?？]{0,8}?(?:目标|计划|任务)[^,，?？]{0,6}?(?:多少|几|比例)|(?:是|为)计划的|计划的多少|"
     r"完成[^,，?？]{0,10}?的(?:比例|百分之几|多少)|"
     r"percent(?:age)? (?:complete|done)|how far|progress|share of the (?:full-year |annual )?(?:target|plan)|"
@@ -120,7 +121,7 @@ _COUNT_ASK = re.compile(r"(?:多少|几)(?:个|项|宗|家|件|所|座|处|条|�
 _ASK_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?([\u4e00-\u9fff]{1,2})")
 _UNIT_WORDS = "家个座项人次名件户条台株亩份起所处块期批宗元吨场张公里平方米"
 _QUESTION_WORDS = re.compile(
-    r"(?:多少|几)(?:万|亿)?(?:元|个|项|家|座|人|次|件|户|条|台|亩|所|处|宗|场|张|批|类|大类|公里|平方米|钱|倍)?|请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|几宗|几成|第几|是什么|什么|怎么样|怎么|如何|情况|进展|进度|了吗|"
+    rf"(?:多少|几)(?:万|亿)?(?:{'|'.join(sorted(COUNT_WORDS, key=len, reverse=True))}|元|亩|类|大类|公里|平方米|钱|倍)?|请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|几宗|几成|第几|是什么|什么|怎么样|怎么|如何|情况|进展|进度|了吗|"
     r"吗|呢|啊|呀|啥|咋|多大|多高|哪些|哪几|有没有|是否|现在|目前|今年|分别|各是|各有|都|还是|百分之几|比例|占比|"
     r"完成了|达到了|达到|完成|实现|一共|总共|已经|或者|或|了|的|是|有|要|[?？!！。,，、;；:：\s]"
 )
@@ -197,7 +198,7 @@ def _scope_levels(text: str) -> list[Level]:
     return found or ([Level.NATION] if re.search(r"\bchina's\b|\bin china\b|nationwide|whole country", text) else [])
 
 
-_ASKS_SOMETHING = re.compile(r"多少|几|吗|呢|如何|怎样|怎么|哪|什么|是否|比例|占比|进度|完成率|情况|进展|排名|快于|慢于|没有|\?|？")
+_ASKS_SOMETHING = re.compile(r"多少|几|吗|呢|如何|怎样|怎么|哪|什么|是否|比例|占比|进度|率|情况|进展|排名|快于|慢于|没|\?|？")
 
 
 _NOT_FOCUS = frozenset(
@@ -207,14 +208,16 @@ _NOT_FOCUS = frozenset(
 
 
 def _focus(part: str) -> str:
-    """The word right before 多少/几 (化解了多少件 → 化解, 总投资多少 → 总投资): what the figure counts."""
+    """The word right before 多少/几 (化解了多少件 → 化解, 总投资多少 → 总投资): what the figure counts; '' when that
+    word is a one-character verb (破了多少案子) or says nothing (一共有多少)."""
     import jieba
 
-    words = jieba.lcut(part)
+    words = [w for w in jieba.lcut(part) if w not in ("了", "的", "有", "是", "为", "共", "达到", "到")]
     for i, word in enumerate(words):
-        if word.startswith(("多少", "几")):
-            before = [w for w in words[:i] if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w) and w[-1] not in "了的过着"]
-            return before[-1] if before and before[-1] not in _NOT_FOCUS and i - words.index(before[-1]) <= 3 else ""
+        if word.startswith(("多少", "几")) and i:
+            before = words[i - 1]
+            ok = re.fullmatch(r"[\u4e00-\u9fff]{2,}", before) and before not in _NOT_FOCUS
+            return before if ok else ""
     return ""
 
 
@@ -257,7 +260,10 @@ def _parts(text: str) -> list[str]:
     return parts
 
 
-_GENERIC = re.compile(r"目标|计划|任务|完成|进度|率|比例|成|预算|全年|年度|占|增长|增速|同比|多少|几|排名|第|控制|定|报告|政府工作")
+_GENERIC = re.compile(
+    r"目标|计划|任务|完成|进度|率|比例|成|预算|全年|年度|占|增长|增速|同比|多少|几|排名|排|第|位列|在|控制|定|报告|政府工作|"
+    r"各|分别|呢|那|又"
+)
 _ITEM_SPLIT = re.compile(r"[和、及与]|以及")
 
 

@@ -83,6 +83,8 @@ def _target_cue(before: str) -> bool:
     """A target word governing the figure (年度投资计划54.1亿元, 全年计划竣工42项), not one inside a name
     (完成全年目标任务的小项) nor one that is reached (完成年度目标)."""
     for m in _TARGET_BEFORE.finditer(before):
+        if m.end() >= len(before.rstrip("为是达到")) - 1:
+            return True  # 完成年度目标5000万美元的82.4%: the figure right after 目标 is the target
         if re.search(r"(?:完成|达到|超过|达|实现)[^,，]{0,3}$", before[: m.start()]):
             continue
         if re.match(r"的|进度", before[m.end() : m.end() + 2]):
@@ -125,13 +127,15 @@ def _scope(ctx: _Context, clause: Clause, q: Quantity, lead: str | None) -> Scop
     """The nearest place or scope word before the figure in its sentence; a comparison base (低于全市平均) and a
     programme's level (列入江门市重点项目, 全省排名) are not where a figure was measured."""
     if lead is not None:
-        return _scope_in(lead, ctx) or Scope(level=ctx.profile.level)
+        return _scope_in(lead + ctx.plain[q.start : q.start + 2], ctx) or Scope(level=ctx.profile.level)
     text = REFERENCE.sub(lambda m: " " * len(m.group()), ctx.plain[clause.sentence_start : q.start])
     text = re.sub(r"[(（][^()（）]*[)）]", lambda m: " " * len(m.group()), text)
-    return _scope_in(text, ctx) or Scope(level=ctx.profile.level)
+    return _scope_in(text + ctx.plain[q.start : q.start + 2], ctx) or Scope(level=ctx.profile.level)
 
 
 def _scope_in(text: str, ctx: _Context) -> Scope | None:
+    """The nearest scope cue of a text (which ends with the figure's first characters, so that 全省第五位 reads as
+    a ranking frame)."""
     cues: list[tuple[int, Scope]] = []
     for name in place_names(text):
         at = text.rfind(name)
@@ -262,7 +266,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 )
             )
             previous_end = q.end
-    return _close_groups(facts, clauses)
+    return _close_groups(_align_respectively(facts, ctx.plain), clauses)
 
 
 _COUNTED = re.compile(r"[\u4e00-\u9fff“”\"]{2,16}")
@@ -309,6 +313,27 @@ def _heading_states_targets(paragraph: Paragraph, text: str, heading_end: int) -
     later = text[heading_end:]
     crumbs = " ".join(paragraph.breadcrumb[:-1])
     return bool(period_mentions(later)) or bool(re.search(r"目标|任务", crumbs))
+
+
+def _align_respectively(facts: list[Fact], plain: str) -> list[Fact]:
+    """A、B分别X、Y: the i-th item before 分别 is what the i-th figure after it measures (二氧化硫、氮氧化物排放量分别
+    下降4.4%和3.5%; 规模以上工业增加值、进出口总额增速分别位列全省第五位、第二位)."""
+    out = list(facts)
+    for clause in dict.fromkeys(f.clause for f in facts):
+        text = plain[clause[0] : clause[1]]
+        at = text.find("分别")
+        if at < 0:
+            continue
+        after = [i for i, f in enumerate(out) if f.clause == clause and f.quantity.start >= clause[0] + at]
+        items = [i for i in re.split(r"[、和及与]", text[:at]) if i.strip()]
+        if len(items) != len(after) or len(items) < 2:
+            continue
+        for index, item in zip(after, items, strict=True):
+            measure = clean_measure(item) or out[index].measure
+            topic = out[index].topic
+            subject = f"{topic} › {measure}" if topic and topic not in measure else measure
+            out[index] = out[index].model_copy(update={"measure": measure, "subject": subject})
+    return out
 
 
 def _among(q: Quantity, ctx: _Context, clause: Clause) -> str | None:

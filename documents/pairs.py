@@ -83,6 +83,8 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
         for part in facts[i + 1 : i + 4]:
             if part.group != total.group or part.paragraph_id != total.paragraph_id or part.kind != FactKind.COUNT:
                 continue
+            if part.role not in _ACTUAL_ROLES:
+                break  # 超额完成500个的年度目标任务 is the target, not a part done
             if part.quantity.unit[:1] != total.quantity.unit[:1] or part.quantity.value >= total.quantity.value:
                 continue
             if _DONE.search(part.measure) or _DONE.search(part.measure + part.subject):
@@ -94,8 +96,9 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
 
 
 def pair_facts(facts: list[Fact]) -> list[FactPair]:
-    """Every target of a notice with its best actual (targets with none are left out), and done-of-total pairs."""
-    pairs: list[FactPair] = done_of_total(facts)
+    """Every target of a notice with its best actual (targets with none are left out), and done-of-total pairs
+    for figures no target pair covers."""
+    pairs: list[FactPair] = []
     actuals = [f for f in facts if f.role in _ACTUAL_ROLES]
     for target in (f for f in facts if f.role in (FactRole.TARGET, FactRole.PLAN)):
         best: tuple[float, Fact] | None = None
@@ -120,4 +123,5 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
         pairs.append(
             FactPair(target=target, actual=best[1], progress_pct=found[0] if found else None, formula=found[1] if found else "")
         )
-    return pairs
+    taken = {p.actual.id for p in pairs} | {p.target.id for p in pairs}
+    return pairs + [p for p in done_of_total(facts) if p.actual.id not in taken and p.target.id not in taken]

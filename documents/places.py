@@ -130,7 +130,7 @@ def _is_name(word: str) -> bool:
         word not in _NOT_PLACES
         and not SCOPE_WORD.fullmatch(word)
         and not re.match(r"[全我本各该省市县区]", word)
-        and not re.search(r"(?:小区|社区|园区|景区|街区|片区|城区|校区|新区|开发区|高新区|功能区|示范区|厂区|矿区)$", word)
+        and not re.search(r"(?:小区|社区|园区|景区|街区|片区|城区|校区|新区|开发区|高新区|功能区|示范区|厂区|矿区|地区|山区|库区)$", word)
     )
 
 

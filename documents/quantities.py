@@ -82,7 +82,8 @@ _COUNT_WORDS = (
     "条 头 只 辆 艘 栋 幢 间 张 场 支 类 位 例 篇 部门 部 门 架 根 盏 口 棵 本 轮 堂 组 队 片 层 种 笔 枚 颗 匹 尾 "
     "羽 册 趟 封"
 )
-_UNITS: dict[str, tuple[str, QuantityKind]] = {w: (w, K.COUNT) for w in _COUNT_WORDS.split()}
+COUNT_WORDS = frozenset(_COUNT_WORDS.split())
+_UNITS: dict[str, tuple[str, QuantityKind]] = {w: (w, K.COUNT) for w in COUNT_WORDS}
 _UNITS.update({w: (w, K.MONEY) for w in ("元", "美元", "欧元", "港元", "日元")})
 _UNITS["人民币"] = ("元", K.MONEY)
 _UNITS.update({w: (w, K.AREA) for w in ("亩", "平方米", "平方公里", "平方千米", "公顷", "平米", "m²")})
