@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from documents.clause_groups import REFERENCE, Clause, clean_measure, paren_lead, restates, split_clauses
 from documents.facts import Fact, FactKind, FactRole, Scope
-from documents.models import Notice, Paragraph, ParagraphKind, Qualifier, Quantity, QuantityKind
+from documents.columns import column_role
+from documents.models import ColumnRole, Notice, Paragraph, ParagraphKind, Qualifier, Quantity, QuantityKind
 from documents.numerals import normalise
 from documents.places import Level, place_names, split_level
 from documents.profile import NoticeProfile
@@ -205,6 +206,12 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
     ctx = _Context(profile, paragraph, text, normalise(text), _paragraph_topic(paragraph, notice))
     quantities = [q for q in extract_quantities(text) if not _is_threshold(q, ctx.plain)]
     clauses = split_clauses(text)
+    cells = cell_spans(paragraph)
+    if cells:  # a table row: whose figures the task cell says
+        task = next((t for (_, _, header, t) in cells if column_role(header) == ColumnRole.TASK), "")
+        for q in reversed(extract_quantities(task)):
+            task = task[: q.start] + " " + task[q.end :]
+        ctx.topic = clean_measure(re.split(r"[,，;；。]", task)[0]) or ctx.topic
     facts: list[Fact] = []
     group_start, group_measure, sentence_topic = 0, "", ""
     current_sentence = -1
@@ -243,6 +250,9 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
             elif role == FactRole.ACTUAL and _continues_plan(facts, clause, before):
                 role = FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on
             topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
+            column = next((c for c in cells if c[0] <= q.start < c[1]), None)
+            if column is not None:
+                role, period_override = _cell_reading(column[2], role, kind)
             facts.append(
                 Fact(
                     id=f"{notice.doc_id}:{paragraph.id}:{len(facts) + 1}",
@@ -255,7 +265,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                     kind=kind,
                     role=role,
                     falls=bool(_FALL.search(before)),
-                    period=_period(q, ctx, clause, role),
+                    period=(period_override if column is not None and period_override else _period(q, ctx, clause, role)),
                     year=_year(q, ctx, clause),
                     scope=_scope(ctx, clause, q, lead),
                     among=_among(q, ctx, clause) if kind == FactKind.RANK else None,
@@ -263,6 +273,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                     group=(group_start, clause.end),
                     sentence=(clause.sentence_start, _sentence_end(text, clause.sentence_start)),
                     note=_note(ctx.plain, q, clause),
+                    column=column[2] if column is not None else None,
                 )
             )
             previous_end = q.end
@@ -300,6 +311,38 @@ def _is_threshold(q: Quantity, plain: str) -> bool:
     if q.qualifier not in (Qualifier.AT_LEAST, Qualifier.AT_MOST) or q.kind != QuantityKind.MONEY:
         return False
     return re.match(r"(?:的)?(?:[\u4e00-\u9fff]{0,4})(?:项目|企业|工程|单位|产业项目)", plain[q.end : q.end + 8]) is not None
+
+
+def cell_spans(paragraph: Paragraph) -> list[tuple[int, int, str, str]]:
+    """(start, end, header, cell text) of each cell of a table row within the paragraph's `header:cell;…` text."""
+    spans: list[tuple[int, int, str, str]] = []
+    at = 0
+    for cell in paragraph.cells:
+        if not cell.text or column_role(cell.header) == ColumnRole.INDEX:
+            continue
+        label = f"{cell.header}:"
+        found = paragraph.text.find(label, at)
+        if found < 0:
+            continue
+        start = found + len(label)
+        end = paragraph.text.find(";", start + len(cell.text) - 1) if cell.text else start
+        end = len(paragraph.text) if end < 0 else end
+        spans.append((start, end, cell.header, cell.text))
+        at = end
+    return spans
+
+
+def _cell_reading(header: str, role: FactRole, kind: FactKind) -> tuple[FactRole, Period | None]:
+    """A table cell's column says what its figures are: the task column sets targets for the year, an actual column
+    (1-10月推进情况) reports for its period, a progress column states completion."""
+    column = column_role(header)
+    named = period_mentions(header)
+    period = named[-1][2] if named else None
+    if column == ColumnRole.TASK:
+        return FactRole.TARGET, period or Period(start=1, end=12)
+    if column in (ColumnRole.ACTUAL, ColumnRole.PROGRESS) and role == FactRole.TARGET:
+        return FactRole.ACTUAL, period
+    return role, period
 
 
 def _heading_states_targets(paragraph: Paragraph, text: str, heading_end: int) -> bool:

@@ -15,6 +15,7 @@ from documents.facts import Fact, FactKind, FactRole
 from documents.models import FigureRef, Notice, Qualifier, Target, TargetKind, TargetStatus
 from documents.pairs import FactPair, pair_facts
 from documents.profile import build_profile
+from documents.vocabulary import vocabulary
 
 _RATES = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE)
 
@@ -32,7 +33,7 @@ def _period(fact: Fact) -> str:
 def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
     t, a = pair.target.quantity, pair.actual.quantity
     gap = a.value - t.value
-    ceiling = t.qualifier == Qualifier.AT_MOST
+    ceiling = t.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
     if ceiling:
         status = TargetStatus.WITHIN_CEILING if a.value <= t.value else TargetStatus.ABOVE_CEILING
         text = f"{a.number_text}, {'within' if a.value <= t.value else 'above'} the {t.number_text} ceiling"

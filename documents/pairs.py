@@ -35,6 +35,8 @@ def _grams(text: str) -> set[str]:
 def similarity(a: Fact, b: Fact) -> float:
     """Dice overlap of two facts' measure words (with their topics)."""
     ma, mb = a.measure or a.topic, b.measure or b.topic
+    if set(re.findall(r"\d+", ma)) != set(re.findall(r"\d+", mb)):
+        return 0.0  # 10亿元以上项目 is not 亿元以上项目
     if ma and mb and min(len(ma), len(mb)) >= 2 and (ma in mb or mb in ma) and len(set(ma) & set(mb)) >= 2:
         return 1.0  # 开展 restates …开展心理健康讲座
     ga, gb = _grams(ma), _grams(mb)
@@ -60,6 +62,16 @@ def _same_order(target: Fact, actual: Fact) -> bool:
     if target.kind in _RATE_KINDS or not t or not a:
         return True
     return Decimal("0.02") <= a / t <= Decimal(50)
+
+
+def _row_pair(target: Fact, actual: Fact) -> bool:
+    from documents.columns import column_role
+    from documents.models import ColumnRole
+
+    return (
+        target.paragraph_id == actual.paragraph_id and target.column is not None and actual.column is not None
+        and column_role(target.column) == ColumnRole.TASK and column_role(actual.column) != ColumnRole.TASK
+    )  # fmt: skip
 
 
 def ratio(actual: Fact, target: Fact) -> tuple[Decimal, str] | None:
@@ -95,33 +107,47 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
     return pairs
 
 
+def _pair_score(target: Fact, actual: Fact) -> float:
+    """How surely an actual reports on a target: same clause, same group, same row, same paragraph, elsewhere."""
+    alike = similarity(target, actual)
+    same_paragraph = actual.paragraph_id == target.paragraph_id
+    if _row_pair(target, actual):  # a table row: the task column's target, an actual column's result
+        return 2.4 + (actual.period.end if actual.period else 0) / 100 + alike / 10
+    if same_paragraph and actual.group == target.group:
+        # one clause group is about one measure; two lists side by side (核减…3300万元、压减…) are not
+        return (3.0 if actual.clause == target.clause else 2.5) + alike if alike >= MIN_SIMILARITY / 2 else 0.0
+    if same_paragraph:
+        return 2.0 + alike if alike >= MIN_SIMILARITY / 2 else 0.0
+    return 1.0 + alike if alike >= MIN_SIMILARITY else 0.0
+
+
 def pair_facts(facts: list[Fact]) -> list[FactPair]:
     """Every target of a notice with its best actual (targets with none are left out), and done-of-total pairs
     for figures no target pair covers."""
-    pairs: list[FactPair] = []
     actuals = [f for f in facts if f.role in _ACTUAL_ROLES]
+    candidates: list[tuple[float, Fact, Fact]] = []
     for target in (f for f in facts if f.role in (FactRole.TARGET, FactRole.PLAN)):
-        best: tuple[float, Fact] | None = None
+        in_row = target.column is not None
         for actual in actuals:
             if not _same_family(target, actual) or not _same_order(target, actual):
                 continue
             if target.role == FactRole.PLAN and actual.sentence != target.sentence:
                 continue  # 计划…,实际… are said together
-            alike = similarity(target, actual)
-            if actual.paragraph_id == target.paragraph_id and actual.group == target.group:
-                # one clause group is about one measure; two lists side by side (核减…3300万元、压减…) are not
-                score = (3.0 if actual.clause == target.clause else 2.5) + alike if alike >= MIN_SIMILARITY / 2 else 0
-            elif actual.paragraph_id == target.paragraph_id:
-                score = 2.0 + similarity(target, actual) if similarity(target, actual) >= MIN_SIMILARITY / 2 else 0
-            else:
-                score = 1.0 + similarity(target, actual) if similarity(target, actual) >= MIN_SIMILARITY else 0
-            if score and (best is None or score > best[0]):
-                best = (score, actual)
-        if best is None:
+            if in_row and actual.paragraph_id != target.paragraph_id:
+                continue  # a table row's target is reported in its own row
+            score = _pair_score(target, actual)
+            if score:
+                candidates.append((score, target, actual))
+    pairs: list[FactPair] = []
+    used: set[str] = set()
+    for _, target, actual in sorted(candidates, key=lambda c: -c[0]):  # best first, each figure in one pair
+        if target.id in used or actual.id in used:
             continue
-        found = ratio(best[1], target)
+        used |= {target.id, actual.id}
+        found = ratio(actual, target)
         pairs.append(
-            FactPair(target=target, actual=best[1], progress_pct=found[0] if found else None, formula=found[1] if found else "")
+            FactPair(target=target, actual=actual, progress_pct=found[0] if found else None, formula=found[1] if found else "")
         )
+    pairs.sort(key=lambda p: (p.target.paragraph_id, p.target.quantity.start))
     taken = {p.actual.id for p in pairs} | {p.target.id for p in pairs}
     return pairs + [p for p in done_of_total(facts) if p.actual.id not in taken and p.target.id not in taken]

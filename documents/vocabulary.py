@@ -15,6 +15,7 @@ class Vocabulary(BaseModel):
     abbreviations: dict[str, str] = Field(description="short form → the full term notices write")
     synonyms: list[list[str]] = Field(description="groups of terms that name one measure")
     frame: list[str] = Field(description="words that frame a question without naming what it asks")
+    ceilings: list[str] = Field(default_factory=list, description="measures whose target is a ceiling (失业率, 物价)")
     english: dict[str, str] = Field(description="English word or phrase → a Chinese term of the notices")
 
     def expand(self, text: str) -> str:
@@ -41,6 +42,7 @@ def read_vocabulary(path: Path) -> Vocabulary:
             abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
             synonyms=data.get("synonyms", {}).get("groups", []),
             frame=data.get("frame", {}).get("words", []),
+            ceilings=data.get("ceilings", {}).get("words", []),
             english={k.lower(): v for k, v in data.get("english", {}).items()},
         )
     except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
