@@ -37,6 +37,7 @@ class _Draft:
         self.citations: list[Citation] = []
         self.figures: list[Figure] = []
         self.derived: list[Derived] = []
+        self.shown: set[str] = set()  # target clauses and formulas already written
 
     def cite(self, doc_id: str, paragraph_id: str) -> int:
         for i, c in enumerate(self.citations):
@@ -111,10 +112,19 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     clause = target_text[target.clause[0] : target.clause[1]].strip(" ,，;；。")
     clause = _LEAD_MARK.sub("", clause)
     extra = ""
-    if target.quantity.text not in quoted:
+    if target.quantity.text not in quoted and clause not in draft.shown:
         extra = (f"; target: “{clause}”[{marker}]" if spec.english else f";目标:{clause}[{marker}]")
+        draft.shown.add(clause)
+    if actual.quantity.text not in quoted and fact is target:  # the target was asked for: show what was done too
+        text = draft.library.notice(actual.doc_id).paragraph(actual.paragraph_id).text
+        done = _LEAD_MARK.sub("", text[actual.clause[0] : actual.clause[1]].strip(" ,，;；。"))
+        done_marker = draft.cite(actual.doc_id, actual.paragraph_id)
+        if done not in draft.shown:
+            extra += (f"; done: “{done}”[{done_marker}]" if spec.english else f";完成情况:{done}[{done_marker}]")
+            draft.shown.add(done)
     asked = ask.want in (Want.PROGRESS, Want.TARGET) or len(spec.asks) == 1
-    if pair.progress_pct is not None and asked and not stated:
+    if pair.progress_pct is not None and asked and not stated and pair.formula not in draft.shown:
+        draft.shown.add(pair.formula)
         value = pair.progress_pct.quantize(Decimal("0.1"))
         draft.derived.append(Derived(name="progress_pct", value=value, formula=pair.formula))
         extra += f", so {pair.formula} of the target" if spec.english else f",完成{pair.formula}"

@@ -22,6 +22,7 @@ from assistant.understand import Ask, QuestionSpec, Want
 from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
 from documents.models import QuantityKind
+from documents.vocabulary import vocabulary
 from index.text import normalize
 
 _COMPATIBLE: dict[FactKind, dict[FactKind, float]] = {
@@ -60,6 +61,12 @@ class Matching(BaseModel):
     matches: list[Match] = Field(default_factory=list)
     rejected: list[Rejected] = Field(default_factory=list)
     refusal: Refusal | None = None
+
+
+def _glossary_terms(question: str) -> list[str]:
+    """The genre terms an English question names through the vocabulary's glossary (gdp → 地区生产总值)."""
+    english = vocabulary().english
+    return [normalize(english[k]) for k in english if re.search(rf"\b{re.escape(k)}\b", question) and len(english[k]) >= 4]
 
 
 def _asks_own_place(spec: QuestionSpec) -> bool:
@@ -107,7 +114,8 @@ def _context(library: Library, fact: Fact) -> tuple[str, str]:
     """(the text a fact's clause group quotes, the wider text its terms are looked for in)."""
     paragraph = library.notice(fact.doc_id).paragraph(fact.paragraph_id)
     group = paragraph.text[fact.group[0] : fact.group[1]]
-    crumb = paragraph.breadcrumb[-1] if paragraph.breadcrumb else ""
+    crumbs = paragraph.breadcrumb[:-1] if paragraph.marker else paragraph.breadcrumb  # its own heading is itself
+    crumb = crumbs[-1] if crumbs else ""
     sentence = paragraph.text[fact.sentence[0] : fact.sentence[1]]
     head = re.split(r"[。;；]", paragraph.text, maxsplit=1)[0]
     first_figure = next((f.quantity.start for f in library.facts_of(fact.doc_id, fact.paragraph_id)), 0)
@@ -124,6 +132,11 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
     if not _unit_fit(ask, fact):
         return f"unit {fact.quantity.unit or '-'} ≠ {ask.unit}"
     lexical = group_recall(spec.english_groups, wide) if spec.english else recall(terms, wide)
+    if not spec.english:  # the figure's own clause group counts as much as its sentence: neighbours differ there
+        narrow = recall(terms, fact.topic + " " + clause_text)
+        lexical_score = (lexical + narrow) / 2
+    else:
+        lexical_score = lexical
     dense = max(0.0, ((cosine or 0.0) - scoring.dense_floor) / (1 - scoring.dense_floor))
     typo = lexical >= scoring.typo_min_lexical and (cosine or 0.0) >= scoring.typo_dense
     if lexical < scoring.min_coverage and not typo:
@@ -132,9 +145,16 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         missing = missing_words(terms, wide)
         if missing:  # 民生工程项目 asked, 产业工程项目 written: another measure, not an answer
             return f"does not name {'、'.join(missing)}"
+    else:
+        missing = [t for t in _glossary_terms(spec.text) if t not in wide and not any(v in wide for v in vocabulary().variants(t))]
+        if missing:  # GDP asked: 地区生产总值 (or a synonym) must be there
+            return f"does not name {missing[0]}"
     stem = fact.scope.name[:-1] if fact.scope.name else ""
     if fact.scope.name and _asks_own_place(spec) and stem not in spec.text:
         return f"scope {fact.scope.name} ≠ the notice's own"  # 天水市 社零 is not 甘肃's
+    named = [n for n in re.findall(r"\d+(?:\.\d+)?", normalize(terms)) if not re.fullmatch(r"(?:19|20)\d\d", n)]
+    if any(n not in wide for n in named):  # 那68个亿元以上项目: a figure the question names must be there
+        return "the question's own figures are elsewhere"
     if ask.counted and ask.counted not in wide and not _abbreviates_any(ask.counted, wide):
         return f"does not count {ask.counted}"  # 多少个小区: the figure must count 小区
     if ask.focus and ask.focus not in clause_text and ask.focus in wide and not ask.inherited:
@@ -149,7 +169,7 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
     phrase = normalize(terms.split(" ")[-1]) if terms else ""
     focus += scoring.focus_bonus if len(phrase) >= 3 and phrase in clause_text else 0.0  # 新时代文明实践所 verbatim
     total = (
-        scoring.dense_weight * dense + scoring.lexical_weight * lexical + scoring.precision_weight * prec
+        scoring.dense_weight * dense + scoring.lexical_weight * lexical_score + scoring.precision_weight * prec
         + scoring.retrieval_weight * hit_score + scoring.kind_bonus * kind + scoring.role_bonus * role + focus
     )  # fmt: skip
     return total, {"dense": round(dense, 3), "lexical": round(lexical, 3), "precision": round(prec, 3),
@@ -173,15 +193,19 @@ def _best_facts(spec: QuestionSpec, ask_index: int, terms: str, evidence: Eviden
             if why_not:  # the right measure, but of another period, year or scope: a near miss, never an answer
                 rejected.append(Rejected(fact=f"{fact.id} {fact.describe()}", reason=why_not, near=True))
                 continue
-            near = _nearness(fact, before, scoring)
+            near = _nearness(fact, before, scoring, ask.inherited)
+            if ask.want == Want.LIST and normalize(hit.chunk.text[fact.sentence[0] : fact.sentence[1]]).count("、") >= 2:
+                near += scoring.status_bonus  # 哪些市…: the sentence that lists them
             found.append(Match(ask=ask_index, doc_id=fact.doc_id, paragraph_id=fact.paragraph_id, fact=fact,
                                span=fact.group, score=round(scored[0] + near, 4), why={**scored[1], "near": near}))  # fmt: skip
     return sorted(found, key=lambda m: -m.score)
 
 
-def _nearness(fact: Fact, before: list[Match], scoring: Scoring) -> float:
+def _nearness(fact: Fact, before: list[Match], scoring: Scoring, inherited: bool = False) -> float:
     """A later part of a question (…,办结了多少?) is most likely answered beside the part before it."""
     if any(m.fact and m.fact.id == fact.id for m in before):
+        if inherited:
+            return scoring.nearby_bonus * 2  # 增长多少?完成全年目标的几成?: the same measure's figure
         return -scoring.repeat_penalty  # 共涉及多少项?已完成几项?: a later part asks for another figure
     for m in before:
         if m.fact and m.doc_id == fact.doc_id and m.paragraph_id == fact.paragraph_id:

@@ -19,9 +19,13 @@ from assistant.terms import has_content
 from assistant.understand import QuestionSpec, looks_like_code
 from assistant.verify import verify
 from documents.library import Library
+from documents.reporting import period_mentions
 from documents.pairs import FactPair, pair_facts
 from index.embedder import Encoder
 from index.search import HybridRetriever
+
+
+_FRAME_WORDS = frozenset("目标 完成 情况 进展 项目 工作 多少 数量 季度 年度 全年 今年 去年 年 月 市 县 区 省 全市 城市 政府".split())
 
 
 class Pipeline:
@@ -37,7 +41,7 @@ class Pipeline:
         if looks_like_code(spec.raw):
             return self._done(refusal_answer(spec, Refusal(reason=Reason.CODE)), trace)
         if spec.english:
-            groups = self.bridge.term_groups(spec.context + " " + spec.text)
+            groups = [g for g in self.bridge.term_groups(spec.context + " " + spec.text) if not self._framing(g)]
             terms = list(dict.fromkeys(w for g in groups for w in g))
             spec = spec.model_copy(update={"english_terms": terms, "english_groups": groups})
             if not spec.english_terms:
@@ -79,6 +83,12 @@ class Pipeline:
             missing = "、".join(p.label_en if spec.english else p.label for p, a in answers if a.refused)
             return refusal_answer(spec, Refusal(reason=Reason.PERIOD_MISSING, asked=missing))
         return merge_periods(spec, found)
+
+    def _framing(self, group: list[str]) -> bool:
+        """An English word whose Chinese senses only frame the question (a place, a period, 目标, 情况)."""
+        return all(
+            w in self.library.gazetteer.names or period_mentions(w) or w in _FRAME_WORDS or len(w) < 2 for w in group
+        )
 
     @staticmethod
     def _done(answer: Answer, trace: dict) -> Answer:

@@ -15,7 +15,7 @@ from index.text import normalize
 _RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+")
 _FRAME = re.compile(
     r"一季度|第一季度|上半年|前三季度|全年|今年|目前|现在|截至|全市|我市|本市|全县|全区|全省|亿元|万元|多少|几个|一下|情况|"
-    r"年度|同比|分别|完成|目标|计划|任务|比例|进度|百分|序时|快于|慢于|还是|增长|增速|增幅|涨幅|下降|排名|占比|比重|"
+    r"年度|同比|分别|完成(?![投产建收资工总营])|目标|计划|任务|比例|进度|百分|序时|快于|慢于|还是|增长|增速|增幅|涨幅|下降|排名|占比|比重|"
     r"[0-9.]+%?|亿|万"
 )
 
@@ -137,14 +137,24 @@ def _typo_in(word: str, text: str) -> bool:
     return False
 
 
+_CONFUSED_INITIALS = {frozenset(p) for p in (("z", "zh"), ("c", "ch"), ("s", "sh"), ("l", "n"), ("b", "p"), ("d", "t"), ("g", "k"), ("f", "h"))}
+
+
+def _split_syllable(s: str) -> tuple[str, str]:
+    for initial in ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw"):
+        if s.startswith(initial):
+            return initial, s[len(initial) :]
+    return "", s
+
+
 def _close(a: str, b: str) -> bool:
-    """Two pinyin syllables one letter apart (jin / jing, zhi / zi): a likely slip of the keyboard."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    """Two syllables a writer confuses: a front or back nasal (jin / jing), or a paired initial (zi / zhi, pian /
+    bian) with the same final."""
+    ia, fa = _split_syllable(a)
+    ib, fb = _split_syllable(b)
+    if ia == ib:
+        return fa.rstrip("g") == fb.rstrip("g")
+    return fa == fb and frozenset((ia, ib)) in _CONFUSED_INITIALS
 
 
 def _abbreviates(word: str, text: str) -> bool:

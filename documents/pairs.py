@@ -61,7 +61,7 @@ def _same_order(target: Fact, actual: Fact) -> bool:
     t, a = abs(target.quantity.value), abs(actual.quantity.value)
     if target.kind in _RATE_KINDS or not t or not a:
         return True
-    return Decimal("0.02") <= a / t <= Decimal(50)
+    return Decimal("0.02") <= a / t <= Decimal(5)
 
 
 def _row_pair(target: Fact, actual: Fact) -> bool:
@@ -111,6 +111,11 @@ def _pair_score(target: Fact, actual: Fact) -> float:
     """How surely an actual reports on a target: same clause, same group, same row, same paragraph, elsewhere."""
     alike = similarity(target, actual)
     same_paragraph = actual.paragraph_id == target.paragraph_id
+    if "总投资" in actual.measure and "总投资" not in target.measure:
+        return 0.0  # a project's total investment is its size, not what was done of an annual plan
+    same_unit = target.quantity.unit and target.quantity.unit == actual.quantity.unit
+    if same_paragraph and actual.sentence == target.sentence and same_unit and actual.quantity.start < target.quantity.start:
+        return 2.2 + alike  # 抽样检验5.48万批次,…,超额完成4.7万批次的年度目标任务
     if _row_pair(target, actual):  # a table row: the task column's target, an actual column's result
         return 2.4 + (actual.period.end if actual.period else 0) / 100 + alike / 10
     if same_paragraph and actual.group == target.group:
