@@ -24,8 +24,9 @@ DocumentsOption = Annotated[
 ]
 
 
-def _settings(**overrides: object) -> Settings:
-    return Settings.from_env(documents=_state["documents"], **overrides)
+def _settings(documents: Path | None = None, **overrides: object) -> Settings:
+    """Settings with --documents taken from the subcommand when given there, else from before it."""
+    return Settings.from_env(documents=documents or _state["documents"], **overrides)
 
 
 def _fail(message: str) -> None:
@@ -39,12 +40,17 @@ def main(documents: DocumentsOption = None) -> None:
 
 
 @app.command()
-def outline(doc: Annotated[str | None, typer.Option(help="only this notice id")] = None, brief: bool = False) -> None:
-    """Print each notice's outline: sections, paragraph ids and breadcrumbs."""
+def outline(
+    doc: Annotated[str | None, typer.Option(help="only this notice id")] = None,
+    brief: bool = False,
+    documents: DocumentsOption = None,
+) -> None:
+    """Print each notice's profile and outline: sections, paragraph ids and breadcrumbs."""
     from assistant.outline import render_outline
 
     try:
-        corpus = load_corpus(_settings().documents, cache=_settings().conversions_dir)
+        settings = _settings(documents)
+        corpus = load_corpus(settings.documents, cache=settings.conversions_dir)
     except AssistantError as exc:
         _fail(str(exc))
     for problem in corpus.problems:
@@ -56,13 +62,38 @@ def outline(doc: Annotated[str | None, typer.Option(help="only this notice id")]
 
 
 @app.command()
-def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | csv | series")] = "table") -> None:
+def facts(
+    doc: Annotated[str | None, typer.Option(help="only this notice id")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    documents: DocumentsOption = None,
+) -> None:
+    """Print the fact table: every figure with its subject, kind, role, period and scope."""
+    from assistant.facts_view import render_facts
+    from documents.library import Library
+
+    try:
+        settings = _settings(documents)
+        corpus = load_corpus(settings.documents, cache=settings.conversions_dir)
+        library = Library.of([n for n in corpus.notices if doc is None or n.doc_id == doc])
+        if doc is not None and not library.entries:
+            _fail(f"no notice {doc!r}; the notices are: {', '.join(n.doc_id for n in corpus.notices)}")
+        typer.echo(render_facts(library, fmt))
+    except (AssistantError, ValueError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def targets(
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | series")] = "table",
+    documents: DocumentsOption = None,
+) -> None:
     """Print the target ledger: each target, what was done, progress and status (series: across periods)."""
     from assistant.ledger_view import render_ledger
     from documents.ledger import build_ledger
 
     try:
-        corpus = load_corpus(_settings().documents, cache=_settings().conversions_dir)
+        settings = _settings(documents)
+        corpus = load_corpus(settings.documents, cache=settings.conversions_dir)
         rows = [row for notice in corpus.notices for row in build_ledger(notice)]
         if fmt == "series":
             from assistant.ledger_view import ledger_series
@@ -75,12 +106,15 @@ def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | cs
 
 
 @app.command("index")
-def build(rebuild: Annotated[bool, typer.Option(help="rebuild even if the index is current")] = False) -> None:
+def build(
+    rebuild: Annotated[bool, typer.Option(help="rebuild even if the index is current")] = False,
+    documents: DocumentsOption = None,
+) -> None:
     """Prepare the embedding model and the index (converting and building only what is missing)."""
     from assistant.core import ensure_ready
 
     try:
-        assistant = ensure_ready(_settings(), rebuild=rebuild)
+        assistant = ensure_ready(_settings(documents), rebuild=rebuild)
     except AssistantError as exc:
         _fail(str(exc))
     manifest = assistant.index.manifest
@@ -95,6 +129,9 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="the question")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the answer as JSON")] = False,
     batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question}; one JSON answer per line")] = None,
+    doc: Annotated[list[str] | None, typer.Option(help="answer from this notice id only (repeatable)")] = None,
+    explain: Annotated[bool, typer.Option(help="also print each stage's decision (the trace)")] = False,
+    documents: DocumentsOption = None,
 ) -> None:
     """Answer a question (or a batch of them) with figures and cited paragraphs."""
     from assistant.batch import answer_batch, answer_one
@@ -102,11 +139,11 @@ def ask(
     if question is None and batch is None:
         _fail("give a question, or --batch FILE.jsonl")
     try:
-        settings = _settings()
+        settings = _settings(documents)
         if batch is not None:
-            answer_batch(settings, batch, sys.stdout)
+            answer_batch(settings, batch, sys.stdout, doc_ids=doc or None)
         else:
-            answer_one(settings, question or "", as_json, sys.stdout)
+            answer_one(settings, question or "", as_json, sys.stdout, doc_ids=doc or None, explain=explain)
     except AssistantError as exc:
         _fail(str(exc))
 
@@ -115,12 +152,14 @@ def ask(
 def evaluate(
     file: Annotated[Path, typer.Argument(help="gold JSONL (see shared/eval/README.md)")],
     retrieval: Annotated[bool, typer.Option(help="measure recall@1/@5 of gold paragraphs instead")] = False,
+    documents: DocumentsOption = None,
 ) -> None:
     """Grade answers (or retrieval) against a gold set and print the pass rate by kind."""
     from assistant.evaluate import run_answer_eval, run_retrieval_eval
 
     try:
-        typer.echo(run_retrieval_eval(_settings(), file) if retrieval else run_answer_eval(_settings(), file))
+        settings = _settings(documents)
+        typer.echo(run_retrieval_eval(settings, file) if retrieval else run_answer_eval(settings, file))
     except (AssistantError, ValueError, OSError) as exc:
         _fail(str(exc))
 
@@ -129,6 +168,7 @@ def evaluate(
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    documents: DocumentsOption = None,
 ) -> None:
     """Start the web chat (builds the model cache and index first if missing)."""
     try:
@@ -136,7 +176,7 @@ def serve(
     except ImportError as exc:
         _fail(f"the web UI is not available: {exc}")
     try:
-        serve_app(_settings(host=host, port=port))
+        serve_app(_settings(documents, host=host, port=port))
     except AssistantError as exc:
         _fail(str(exc))
 

@@ -69,7 +69,7 @@ class _AsAnswered:
     def search(self, query: str, k: int) -> list[Hit]:
         lexical = None
         if not has_cjk(query):
-            lexical = " ".join(self.assistant.responder.bridge.terms(query))
+            lexical = " ".join(self.assistant.pipeline.bridge.terms(query))
         return self.assistant.retriever.search(query, k, lexical_query=lexical)
 
 

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from documents.models import Notice, Section
+from documents.profile import NoticeProfile
+from documents.series import profile_of
+
+
+def render_profile(profile: NoticeProfile) -> str:
+    """One line: place and level, year, period, kind and issuer, each with where it was read."""
+    fields = [
+        ("place", f"{profile.place or profile.place_key or '?'} ({profile.level.value if profile.level else '?'})"),
+        ("year", str(profile.year or "?")),
+        ("period", profile.period.label if profile.period else "?"),
+        ("kind", profile.kind or "?"),
+        ("issuer", profile.issuer or "?"),
+    ]
+    shown = ", ".join(f"{k} {v}" + (f" [{profile.sources[k]}]" if k in profile.sources else "") for k, v in fields)
+    return f"  profile: {shown}"
 
 
 def render_outline(notice: Notice, show_paragraphs: bool = True) -> str:
-    lines = [f"{notice.doc_id}: {notice.title}"]
+    lines = [f"{notice.doc_id}: {notice.title}", render_profile(profile_of(notice))]
     lines += [f"  {key}: {value}" for key, value in notice.metadata.items()]
     for warning in notice.warnings:
         lines.append(f"  ! {warning}")

@@ -87,6 +87,7 @@ _RANKING = re.compile(
     r"(?:(?:全|在)(?:省|市|国|区|县)|[一二三四五六七八九十0-9]+(?:个)?(?:县市区|县市|县区|市州|地市|区县)|同类)?"
     r"(?:排名|排位|位列|位居|名列|排在|排|居)$"
 )
+_MARKER = re.compile(r"^\s*(?:[0-9]{1,2}[.、．)](?![0-9])|[(（][0-9一二三四五六七八九十]+[)）]、?|[一二三四五六七八九十]+、)")
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _SCOPE = re.compile(r"(?:全|我|本)(?:省|市|县|区|国)")
 
@@ -94,7 +95,7 @@ _SCOPE = re.compile(r"(?:全|我|本)(?:省|市|县|区|国)")
 def clean_measure(raw: str) -> str:
     """The measure words of a clause's text before its figure: periods, scope words, connectors and trailing verbs
     removed (`一季度,全市工业投资同比增长` → `工业投资`); '' when nothing but function words is left."""
-    text = _PAREN.sub("", normalise(raw))
+    text = _PAREN.sub("", _MARKER.sub("", normalise(raw)))
     for start, end, _ in reversed(period_mentions(text)):
         text = text[:start] + " " + text[end:]
     for start, end, _ in reversed(year_mentions(text)):

@@ -22,7 +22,8 @@ from documents.quantities import extract_quantities
 from documents.reporting import Period, period_mentions, year_mentions
 
 _COMPLETION = re.compile(
-    r"(?:完成|占|为|达到?|完成了)(?:了)?[^,，;；。]{0,14}?(?:计划|目标|任务|预算|序时)[^,，;；。]{0,6}?的$|"
+    r"(?:完成|占|为|达到?|完成了)(?:了)?[^,，;；。]{0,14}?(?:计划|目标|任务|预算(?:任务|安排)?(?!支出)|序时|工程量|总量|总投资)[^,，;；。]{0,6}?的$|"
+    r"完成[^,，;；。]{0,4}率(?:为|达|达到)?$|"
     r"(?:完成率|完工率|完成进度|投资完成率|计划完成率|执行率|到位率|拨付率|进度)(?:为|达|达到|是)?$|"
     r"(?:已?完成|完成了)(?:工程量|总工程量|总投资的?|总量的?)?$|完成(?:了)?(?:全年|年度)(?:目标|计划|任务)$"
 )
@@ -112,8 +113,11 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
         return FactRole.ACTUAL
     if _target_cue(before):
         return FactRole.TARGET
-    if re.search(r"(?:上年|去年)同期(?:为|是)?$", before):
-        return FactRole.COMPARISON
+    if re.search(r"(?:上年|去年)同期(?:为|是)?$", before) or (
+        kind in (FactKind.AMOUNT, FactKind.COUNT)
+        and re.search(r"(?:同比|比|较)(?:上年|去年|上年同期|去年同期)?(?:增加|减少|多|少|增长|下降)$", before)
+    ):
+        return FactRole.COMPARISON  # 同比增加28.12亿元: the change, not the amount
     if _PLAN_BEFORE.search(before):
         return FactRole.PLAN
     if _CUMULATIVE.search(before):
@@ -154,8 +158,9 @@ def _scope_in(text: str, ctx: _Context) -> Scope | None:
 
 def _period(q: Quantity, ctx: _Context, clause: Clause, role: FactRole) -> Period | None:
     mentions = period_mentions(ctx.text[clause.sentence_start : q.start])
-    if role == FactRole.TARGET:
-        return mentions[-1][2] if mentions else Period(start=1, end=12)
+    if role == FactRole.TARGET:  # a target is for the year unless its own clause names a period (上半年计划…)
+        own = period_mentions(ctx.text[clause.start : q.start])
+        return own[-1][2] if own else Period(start=1, end=12)
     if mentions:
         period: Period | None = mentions[-1][2]
     else:
@@ -228,7 +233,8 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 sentence_topic = own  # 列入江门市重点项目93项: the sentence is about these projects
         previous_end = clause.start
         for q in by_clause[clause]:
-            piece_start = max(previous_end, ctx.plain.rfind("、", previous_end, q.start) + 1)
+            split = ctx.plain.rfind("、", previous_end, q.start) + 1 if previous_end > clause.start else 0
+            piece_start = max(previous_end, split)  # 、 separates figures (中转站7个、分类池17个), not names
             before = ctx.plain[piece_start : q.start]
             lead = paren_lead(ctx.plain, q.start)
             measure = clean_measure(before) if lead is None else clean_measure(ctx.plain[previous_end : q.start - len(lead) - 1]) or ""
@@ -247,7 +253,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 kind = facts[-1].kind  # 增长58.3%(目标10.5%): the bracket gives the same measure's target
             elif in_heading and q.start < heading_end:
                 role = FactRole.TARGET
-            elif role == FactRole.ACTUAL and _continues_plan(facts, clause, before):
+            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(facts, clause, before):
                 role = FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on
             topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
             column = next((c for c in cells if c[0] <= q.start < c[1]), None)
@@ -294,7 +300,7 @@ def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
     return noun if len(noun) >= 2 else ""
 
 
-_DONE_VERB = re.compile(r"完成|实现|累计|已|达到|达|实际|建成|开工")
+_DONE_VERB = re.compile(r"完成|实现|累计|已|实际|建成|开工")
 
 
 def _continues_plan(facts: list[Fact], clause: Clause, before: str) -> bool:

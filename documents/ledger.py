@@ -13,7 +13,7 @@ from decimal import Decimal
 from documents.fact_reader import read_facts
 from documents.facts import Fact, FactKind, FactRole
 from documents.models import FigureRef, Notice, Qualifier, Target, TargetKind, TargetStatus
-from documents.pairs import FactPair, pair_facts
+from documents.pairs import MIN_SIMILARITY, FactPair, pair_facts, similarity
 from documents.profile import build_profile
 from documents.vocabulary import vocabulary
 
@@ -36,10 +36,11 @@ def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
     ceiling = t.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
     if ceiling:
         status = TargetStatus.WITHIN_CEILING if a.value <= t.value else TargetStatus.ABOVE_CEILING
-        text = f"{a.number_text}, {'within' if a.value <= t.value else 'above'} the {t.number_text} ceiling"
+        text = f"{a.number_text},{'控制在' if a.value <= t.value else '高于'}{t.number_text.rstrip('以内')}{'以内' if a.value <= t.value else '的上限'}"
     else:
         status = TargetStatus.EXCEEDED if gap > 0 else TargetStatus.MET if gap == 0 else TargetStatus.BELOW_TARGET
-        text = f"{a.number_text} against {t.number_text}: {gap.normalize():f} percentage points"
+        word = "高于" if gap > 0 else "达到" if gap == 0 else "低于"
+        text = f"{a.number_text},{word}目标{t.number_text}" + (f" {abs(gap).normalize():f}个百分点" if gap else "")
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, indicator=pair.actual.subject or pair.target.subject,
         period=_period(pair.actual), kind=TargetKind.CEILING if ceiling else TargetKind.GROWTH_RATE,
@@ -48,7 +49,16 @@ def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
     )  # fmt: skip
 
 
-def _count_row(notice: Notice, pair: FactPair, index: int) -> Target:
+def _check(pair: FactPair, stated: Fact | None) -> str | None:
+    """Our ratio against a rate the notice states beside the figures: flagged only beyond rounding."""
+    if stated is None or pair.progress_pct is None:
+        return None
+    if abs(pair.progress_pct - stated.quantity.value) <= Decimal("0.6"):
+        return None
+    return f"通报写{stated.quantity.text},按数字计算为{pair.formula}"
+
+
+def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None = None) -> Target:
     pct = pair.progress_pct
     floor = pair.target.quantity.qualifier == Qualifier.AT_LEAST
     status = TargetStatus.IN_PROGRESS if pct is None or pct < 100 else TargetStatus.MET if pct == 100 else TargetStatus.EXCEEDED
@@ -57,9 +67,12 @@ def _count_row(notice: Notice, pair: FactPair, index: int) -> Target:
         id=f"r{index}", doc_id=notice.doc_id, indicator=pair.target.subject or pair.actual.subject,
         period=_period(pair.actual), kind=TargetKind.FLOOR if floor else TargetKind.CUMULATIVE,
         target=_ref(notice, pair.target), actual=None if plan else _ref(notice, pair.actual),
+        parts=[] if plan else [_ref(notice, f) for f in sorted([pair.actual, *pair.parts], key=lambda f: f.quantity.start)]
+        if pair.parts else [],
         plan=_ref(notice, pair.actual) if plan else None, progress_pct=None if plan else pct,
         formula=None if plan else pair.formula, status=TargetStatus.PLAN_ONLY if plan else status,
-        status_text="a plan, not a result" if plan else f"{pair.formula}" if pair.formula else "",
+        status_text="只有计划数,没有完成数" if plan else f"完成{pair.formula}" if pair.formula else "",
+        stated_rate=_ref(notice, stated) if stated else None, rate_check=_check(pair, stated),
     )  # fmt: skip
 
 
@@ -69,7 +82,19 @@ def _stated_row(notice: Notice, fact: Fact, index: int) -> Target:
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, indicator=fact.subject, period=_period(fact),
         kind=TargetKind.CUMULATIVE, stated_rate=_ref(notice, fact), progress_pct=value, status=status,
-        status_text=f"{fact.quantity.text} as the notice states",
+        status_text=f"通报写明完成{fact.quantity.text}",
+    )  # fmt: skip
+
+
+def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int) -> Target:
+    """A target the notice reports no result for: a plan for it is shown when a sentence gives one."""
+    plan = next((p for p in plans if p.paragraph_id == target.paragraph_id and similarity(target, p) >= MIN_SIMILARITY), None)
+    return Target(
+        id=f"r{index}", doc_id=notice.doc_id, indicator=target.subject, period=_period(target),
+        kind=TargetKind.FLOOR if target.quantity.qualifier == Qualifier.AT_LEAST else TargetKind.CUMULATIVE,
+        target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
+        status=TargetStatus.PLAN_ONLY if plan else TargetStatus.NO_ACTUAL,
+        status_text="只有计划数,没有完成数" if plan else "通报未给出完成数",
     )  # fmt: skip
 
 
@@ -79,14 +104,29 @@ def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None 
     rows: list[Target] = []
     paired = {p.target.id for p in pairs} | {p.actual.id for p in pairs}
     for pair in pairs:
-        row = _rate_row if pair.target.kind in _RATES and pair.actual.kind in _RATES else _count_row
-        rows.append(row(notice, pair, len(rows) + 1))
+        if pair.target.kind in _RATES and pair.actual.kind in _RATES:
+            rows.append(_rate_row(notice, pair, len(rows) + 1))
+            continue
+        stated = next(
+            (f for f in facts if f.kind == FactKind.COMPLETION and f.paragraph_id == pair.actual.paragraph_id
+             and f.group in (pair.actual.group, pair.target.group)), None,
+        )  # fmt: skip
+        if stated is not None:
+            paired.add(stated.id)
+        rows.append(_count_row(notice, pair, len(rows) + 1, stated))
     for fact in facts:
         if fact.kind == FactKind.COMPLETION and fact.id not in paired and fact.role == FactRole.ACTUAL:
             rows.append(_stated_row(notice, fact, len(rows) + 1))
-    order = {f.id: i for i, f in enumerate(facts)}
-    key = {r.id: min(order.get(p.target.id, 0), order.get(p.actual.id, 0)) for r, p in zip(rows, pairs, strict=False)}
-    return sorted(rows, key=lambda r: key.get(r.id, len(facts)))
+    plans = [f for f in facts if f.role == FactRole.PLAN and f.id not in paired]
+    for fact in facts:
+        if fact.role == FactRole.TARGET and fact.id not in paired:
+            rows.append(_unreported_row(notice, fact, plans, len(rows) + 1))
+    return sorted(rows, key=lambda r: _position(r))
+
+
+def _position(row: Target) -> int:
+    refs = [r for r in (row.target, row.actual, row.stated_rate, row.plan) if r is not None]
+    return min(r.quantity.start for r in refs) if refs else 0
 
 
 def build_ledger(notice: Notice) -> list[Target]:

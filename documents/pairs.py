@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from documents.facts import Fact, FactKind, FactRole
 from documents.models import QuantityKind
+from documents.vocabulary import vocabulary
 
 _ACTUAL_ROLES = (FactRole.ACTUAL, FactRole.CUMULATIVE)
 _RATE_KINDS = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE, FactKind.COMPLETION)
@@ -23,6 +24,7 @@ MIN_SIMILARITY = 0.34  # measure words two facts must share (bigram Dice) to be 
 class FactPair(BaseModel):
     target: Fact
     actual: Fact
+    parts: list[Fact] = Field(default_factory=list, description="actuals summed for a target of several kinds")
     progress_pct: Decimal | None = None  # actual / target × 100 for amounts and counts; None for rates
     formula: str = ""
 
@@ -34,8 +36,8 @@ def _grams(text: str) -> set[str]:
 
 def similarity(a: Fact, b: Fact) -> float:
     """Dice overlap of two facts' measure words (with their topics)."""
-    ma, mb = a.measure or a.topic, b.measure or b.topic
-    if set(re.findall(r"\d+", ma)) != set(re.findall(r"\d+", mb)):
+    ma, mb = vocabulary().expand(a.measure or a.topic), vocabulary().expand(b.measure or b.topic)
+    if set(re.findall(r"\d+(?=[亿万千百]|元)", ma)) != set(re.findall(r"\d+(?=[亿万千百]|元)", mb)):
         return 0.0  # 10亿元以上项目 is not 亿元以上项目
     if ma and mb and min(len(ma), len(mb)) >= 2 and (ma in mb or mb in ma) and len(set(ma) & set(mb)) >= 2:
         return 1.0  # 开展 restates …开展心理健康讲座
@@ -74,13 +76,34 @@ def _row_pair(target: Fact, actual: Fact) -> bool:
     )  # fmt: skip
 
 
-def ratio(actual: Fact, target: Fact) -> tuple[Decimal, str] | None:
-    """actual / target × 100 and its formula (`236 / 1000 = 23.6%`), for amounts and counts."""
+def ratio(actual: Fact, target: Fact, parts: list[Fact] | None = None) -> tuple[Decimal, str] | None:
+    """actual / target × 100 and its formula (`236 / 1000 = 23.6%`; with parts `3 + 1 + 2 = 6; 6 / 3 = 200.0%`)."""
     if actual.kind in _RATE_KINDS or not target.quantity.value:
         return None
+    if parts:
+        figures = sorted([actual, *parts], key=lambda f: f.quantity.start)
+        total = sum((f.quantity.value for f in figures), Decimal(0))
+        pct = total / target.quantity.value * 100
+        summed = " + ".join(f.quantity.number_text for f in figures)
+        return pct, f"{summed} = {total.normalize():f}; {total.normalize():f} / {target.quantity.number_text} = {pct.quantize(Decimal('0.1'))}%"
     pct = actual.quantity.value / target.quantity.value * 100
     shown = f"{pct.quantize(Decimal('0.1'))}%"
     return pct, f"{actual.quantity.number_text} / {target.quantity.number_text} = {shown}"
+
+
+def _parts(target: Fact, actual: Fact, actuals: list[Fact], used: set[str]) -> list[Fact]:
+    """A target over several kinds (引进世界500强、中国500强、上市公司…项目不少于3个) met by one figure per kind in one
+    sentence (引进世界500强企业投资项目3个;引进中国500强企业投资项目1个;…): those figures are summed."""
+    if not re.search(r"[、或]", target.measure):
+        return []
+    found = [
+        f for f in actuals
+        if f.id not in used and f.id != actual.id and f.paragraph_id == actual.paragraph_id
+        and abs(f.quantity.start - actual.quantity.start) <= 120 and f.quantity.unit == actual.quantity.unit
+        and similarity(target, f) >= 0.3
+        and f.measure != actual.measure
+    ]  # fmt: skip
+    return found if found else []
 
 
 _DONE = re.compile(r"(?:已|均已|全部)?(?:完工|完成|建成|开工|竣工|投用|投入使用|到位|办结)")
@@ -90,7 +113,7 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
     """A total and the part of it done, in one clause group (94个小区改造已全部开工,已完工27个): part / total."""
     pairs: list[FactPair] = []
     for i, total in enumerate(facts):
-        if total.kind != FactKind.COUNT or total.role not in _ACTUAL_ROLES:
+        if total.kind != FactKind.COUNT or total.role not in (*_ACTUAL_ROLES, FactRole.PLAN):
             continue
         for part in facts[i + 1 : i + 4]:
             if part.group != total.group or part.paragraph_id != total.paragraph_id or part.kind != FactKind.COUNT:
@@ -99,7 +122,7 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
                 break  # 超额完成500个的年度目标任务 is the target, not a part done
             if part.quantity.unit[:1] != total.quantity.unit[:1] or part.quantity.value >= total.quantity.value:
                 continue
-            if _DONE.search(part.measure) or _DONE.search(part.measure + part.subject):
+            if re.fullmatch(_DONE.pattern + r"[\u4e00-\u9fff]{0,2}", part.measure):  # …,已完工27个: the verb alone
                 found = ratio(part, total)
                 if found:
                     pairs.append(FactPair(target=total, actual=part, progress_pct=found[0], formula=found[1]))
@@ -149,10 +172,11 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
         if target.id in used or actual.id in used:
             continue
         used |= {target.id, actual.id}
-        found = ratio(actual, target)
-        pairs.append(
-            FactPair(target=target, actual=actual, progress_pct=found[0] if found else None, formula=found[1] if found else "")
-        )
+        parts = _parts(target, actual, actuals, used)
+        used |= {p.id for p in parts}
+        found = ratio(actual, target, parts)
+        pairs.append(FactPair(target=target, actual=actual, parts=parts, progress_pct=found[0] if found else None,
+                              formula=found[1] if found else ""))  # fmt: skip
     pairs.sort(key=lambda p: (p.target.paragraph_id, p.target.quantity.start))
     taken = {p.actual.id for p in pairs} | {p.target.id for p in pairs}
     return pairs + [p for p in done_of_total(facts) if p.actual.id not in taken and p.target.id not in taken]
