@@ -91,7 +91,7 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     """The target and the computed progress for a progress or target question, when the quote lacks them."""
     fact = match.fact
     spec = draft.spec
-    if fact is None:
+    if fact is None or spec.compares:  # 上半年比一季度多…: the two figures and their difference are the answer
         return "", None
     ask = spec.asks[match.ask]
     group_facts = [f for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id) if f.group == fact.group]
@@ -217,7 +217,8 @@ def merge_periods(spec: QuestionSpec, answers: list[tuple[Period, Answer]]) -> A
         text = answer.answer
         for number in range(len(answer.citations), 0, -1):  # highest first, so [1] never rewrites [10]
             text = text.replace(f"[{number}]", f"[{number + len(citations)}]")
-        lines.append(f"{period.label_en if spec.english else period.label}: {text}")
+        label = period.label_en if spec.english else period.label
+        lines.append(text if label in text.split(":")[0] else f"{label}: {text}")  # the notice's label may say it
         citations += answer.citations
         figures += answer.figures
         derived += answer.derived

@@ -242,7 +242,7 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
     result = Matching()
     for ev in evidence:
         ask = spec.asks[ev.ask]
-        terms = " ".join(spec.english_terms) if spec.english else ask.terms
+        terms = " ".join(spec.english_terms) if spec.english else _without(ask.terms, route.sub_places)
         if ask.want in (Want.STATUS, Want.LIST):
             other_year = spec.year is not None and any(
                 library.profile(h.chunk.doc_id).year not in (None, spec.year) for h in ev.hits[:1]
@@ -268,6 +268,13 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
     return result
 
 
+def _without(terms: str, places: list[str]) -> str:
+    """The terms with the asked sub-places taken out: where a figure is, is checked by agreement, not by words."""
+    for place in places:
+        terms = terms.replace(place, " ").replace(place[:-1] if len(place) > 2 else place, " ")
+    return terms
+
+
 def _per_notice(ranked: list[Match], route: Route, spec: QuestionSpec, scoring: Scoring) -> list[Match]:
     """The best match, and, when the question names no place, the best of each other notice scoring close to it."""
     best = ranked[0]
@@ -289,6 +296,8 @@ def _refusal(spec: QuestionSpec, rejected: list[Rejected]) -> Refusal:
             have, asked = found[0].split(" ", 1)[1].split(" ≠ ")
             haves = list(dict.fromkeys(r.split(" ", 1)[1].split(" ≠ ")[0] for r in found))
             return Refusal(reason=reason, have="、".join(haves[:3]) if not spec.english else ", ".join(haves[:3]), asked=asked)
-    if any(r.startswith("not about") for r in near):
-        return Refusal(reason=Reason.OTHER_SCOPE, asked=near[0].removeprefix("not about "), have="其他地方")
+    about = [r for r in near if r.startswith("not about")]
+    if about:
+        have = "other places" if spec.english else "其他地方"
+        return Refusal(reason=Reason.OTHER_SCOPE, asked=about[0].removeprefix("not about "), have=have)
     return Refusal(reason=Reason.NO_SUCH_FIGURE)

@@ -49,6 +49,11 @@ class Pipeline:
         elif not any(has_content(a.terms) for a in spec.asks):
             return self._done(refusal_answer(spec, Refusal(reason=Reason.NO_SUBJECT)), trace)
         foreign = self.bridge.unknown_names(spec.raw) if spec.english else []
+        if spec.english:  # wuhan: a place the notices name inside their own, in Chinese
+            inside = [h for n, heads in self.bridge.names(spec.raw).items() for h in heads
+                      if not any(e.profile.names_key(n) for e in self.library.entries.values())
+                      and any(h in e.notice.text for e in self.library.entries.values())]  # fmt: skip
+            spec = spec.model_copy(update={"places": list(dict.fromkeys(spec.places + inside))})
         routed = route(spec, self.library, foreign)
         if doc_ids is not None and routed.refusal is None:
             routed = routed.model_copy(update={"doc_ids": [d for d in routed.doc_ids if d in doc_ids]})
@@ -74,7 +79,7 @@ class Pipeline:
     def _per_period(self, spec: QuestionSpec, routed: Route) -> Answer:
         """A question naming several periods for one measure: each period on its own line, compared when asked."""
         answers = []
-        for period in spec.periods:
+        for period in sorted(spec.periods, key=lambda p: (p.end, -(p.start or 1))):  # earliest first
             sub = spec.model_copy(update={"periods": [period]})
             answer, matching = self._one(sub, routed, {})
             answers.append((period, verify(sub, routed, answer, matching)))

@@ -87,7 +87,7 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         kept = [
             d
             for d in candidates
-            if all(
+            if any(
                 entries[d].profile.period is None
                 or agrees(p, entries[d].profile.period)
                 or any(agrees(p, q) for q in entries[d].periods)

@@ -179,7 +179,7 @@ def _terms(text: str, english: bool, places: list[str]) -> str:
     removed (other places stay: 列入江门市重点项目 is a measure's qualifier)."""
     if english:
         return text
-    for start, end, _ in reversed(period_mentions(text)):
+    for start, end, _ in reversed(period_mentions(text, bases=True)):
         text = text[:start] + " " + text[end:]
     for start, end, _ in reversed(year_mentions(text)):
         text = text[:start] + " " + text[end:]
@@ -284,14 +284,14 @@ def understand(raw: str, gazetteer: Gazetteer | None = None, max_chars: int = 50
     text = plain if english else vocabulary().expand(plain)
     known = gazetteer.find(text) if gazetteer and not english else []
     places = known + [n for n in ([] if english else place_names(text)) if not any(n in k or k in n for k in known)]
-    periods = [p for _, _, p in period_mentions(cleaned if english else text)]
+    periods = [p for _, _, p in period_mentions(cleaned if english else text, bases=True)]
     years = [y for _, _, y in year_mentions(text)]
     parts = _parts(text) if not english else [text]
     parts = [p for p in parts if re.search(r"[\u4e00-\u9fffa-z0-9]", p)] or [text]
     asks: list[Ask] = []
     for part in parts:
         want, kinds = _wants(part)
-        own = [p for _, _, p in period_mentions(part)]
+        own = [p for _, _, p in period_mentions(part, bases=True)]
         terms = _terms(part, english, known)
         inherited = bool(asks) and len(re.sub(r"[^\u4e00-\u9fff]", "", _GENERIC.sub("", terms))) <= 1
         if inherited:

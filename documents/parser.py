@@ -62,7 +62,7 @@ def split_heading(body: str) -> tuple[str, str]:
     return body[: match.end()], body[match.end() :]
 
 
-TITLE_MAX_CHARS = 80
+TITLE_MAX_CHARS = 50
 
 
 def _reads_as_body(line: str) -> bool:

@@ -119,8 +119,9 @@ def _english_count(word: str) -> Period | None:
 _BASE_BEFORE = re.compile(r"(?:较|比|与|同比|环比|相比|比上年|比去年|低于|高于)$")
 
 
-def period_mentions(text: str) -> list[tuple[int, int, Period]]:
-    """(start, end, period) of each period a text names, in order; comparison bases (较1-10月) left out."""
+def period_mentions(text: str, bases: bool = False) -> list[tuple[int, int, Period]]:
+    """(start, end, period) of each period a text names, in order; comparison bases (较1-10月) left out unless
+    asked for (a question comparing 上半年比一季度 names both)."""
     plain = normalise(text)
     taken = bytearray(len(plain))
     found: list[tuple[int, int, Period]] = []
@@ -132,7 +133,7 @@ def period_mentions(text: str) -> list[tuple[int, int, Period]]:
             if period is None or (period.start is not None and not 1 <= period.start <= period.end):
                 continue
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-            if _BASE_BEFORE.search(plain[max(0, m.start() - 3) : m.start()]):
+            if not bases and _BASE_BEFORE.search(plain[max(0, m.start() - 3) : m.start()]):
                 continue
             found.append((m.start(), m.end(), period))
     return sorted(found, key=lambda f: f[0])
