@@ -75,11 +75,14 @@ def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | cs
 
 @app.command("index")
 def build(rebuild: Annotated[bool, typer.Option(help="rebuild even if the index is current")] = False) -> None:
-    """Prepare the embedding model and the index (converting and building only what is missing)."""
+    """Prepare the embedding model, its ONNX export and the index (converting and building only what is missing)."""
     from assistant.core import ensure_ready
+    from index.embedder import prepare_encoder
 
     try:
-        assistant = ensure_ready(_settings(), rebuild=rebuild)
+        settings = _settings()
+        prepare_encoder(settings.model, settings.cache_dir, progress=lambda line: typer.echo(line, err=True))
+        assistant = ensure_ready(settings, rebuild=rebuild)
     except AssistantError as exc:
         _fail(str(exc))
     manifest = assistant.index.manifest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import threading
@@ -37,7 +38,10 @@ class Assistant:
         self.retriever = HybridRetriever(index, encoder)
         self.ledger: list[Target] = [row for notice in corpus.notices for row in build_ledger(notice)]
         self.responder = Responder(self.corpus.notices, self.retriever, encoder, self.ledger, settings)
-        self._lock = threading.Lock()  # one answer at a time: jieba and bm25s promise no thread safety
+        self._lock = threading.Lock()  # guards the swap in add_notice
+        # The index layer, jieba and the responder are safe to share between threads (tests/test_concurrency.py);
+        # settings.answer_lock brings back the old one-answer-at-a-time lock, for comparison.
+        self._answer_lock = threading.Lock() if settings.answer_lock else contextlib.nullcontext()
 
     @classmethod
     def load(
@@ -52,7 +56,7 @@ class Assistant:
         if progress:
             for problem in corpus.problems:
                 progress(f"skipped: {problem}")
-        encoder = load_encoder(settings.model, settings.cache_dir)
+        encoder = load_encoder(settings.model, settings.cache_dir, settings.encoder)
         index = open_index(corpus.notices, encoder, settings.index_dir, rebuild=rebuild, progress=progress)
         return cls(settings, corpus, index, encoder)
 
@@ -90,8 +94,9 @@ class Assistant:
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
         """Answer one question (raises QuestionError for an unusable one); follow-ups use `history`."""
         parsed = self._resolve(question, history or [])
-        with self._lock:
-            answer = self.responder.respond(parsed)
+        responder = self.responder  # one consistent snapshot, even if add_notice swaps it meanwhile
+        with self._answer_lock:
+            answer = responder.respond(parsed)
         problems = unsupported_figures(answer)
         if problems and not answer.refused:  # never show a figure that is not in a cited paragraph
             print(f"faithfulness check rejected an answer to {question!r}: {problems}", file=sys.stderr)
