@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from documents.errors import ModelUnavailableError
-from index.onnx_export import GRAPH_FILE, PIECES_FILE, SHELL_FILE, onnx_folder, read_marker
+from index.onnx_export import GRAPH_FILE, PIECES_FILE, PROBE_TEXT, SHELL_FILE, onnx_folder, read_marker
 
 QUERY_CACHE_SIZE = 2048
 BATCH_SIZE = 32
@@ -124,6 +124,10 @@ class PieceTokenizer:
         return [row[m.astype(bool)].tolist() for row, m in zip(ids, mask, strict=True)]
 
 
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:300]
+
+
 def _pad(rows: list[np.ndarray], pad_id: int = 1) -> tuple[np.ndarray, np.ndarray]:
     width = max((len(r) for r in rows), default=0)
     ids = np.full((len(rows), width), pad_id, dtype=np.int64)
@@ -143,13 +147,14 @@ class OnnxEncoder:
         if marker is None:
             raise ModelUnavailableError(f"no finished ONNX export in {folder}")
         self.model_id, self.dim, self.engine = model_id, int(marker["dim"]), "onnx"
+        self._probe = np.asarray(marker.get("probe") or [], dtype=np.float32)
         self._graph, self._threads = folder / GRAPH_FILE, threads
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-load")
-        self._session: Future = self._pool.submit(self._open_session)
         try:
             self.tokenizer = PieceTokenizer(folder, Path(model_dir))
         except Exception as exc:  # noqa: BLE001 - any damage to these files gets the same message
             raise ModelUnavailableError(f"ONNX tokenizer files in {folder} are unreadable ({exc})") from exc
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-load")
+        self._session: Future = self._pool.submit(self._open_session)
         self._query_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()  # guards the cache only; onnxruntime runs calls concurrently
         os.register_at_fork(after_in_child=self._reopen_after_fork)
@@ -162,9 +167,14 @@ class OnnxEncoder:
         if self._threads:
             options.intra_op_num_threads = self._threads
         try:
-            return ort.InferenceSession(str(self._graph), options, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(str(self._graph), options, providers=["CPUExecutionProvider"])
+            ids, mask = self.tokenizer.encode([PROBE_TEXT])
+            probe = session.run(None, {"input_ids": ids, "attention_mask": mask})[0][0]
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for a damaged file
-            raise ModelUnavailableError(f"could not open the ONNX model {self._graph}: {exc}") from exc
+            raise ModelUnavailableError(f"could not open the ONNX model {self._graph}: {_first_line(exc)}") from exc
+        if self._probe.shape != probe.shape or not float(probe @ self._probe) >= 0.999:
+            raise ModelUnavailableError(f"the ONNX model {self._graph} gives wrong vectors (damaged weights?)")
+        return session
 
     def _reopen_after_fork(self) -> None:
         """onnxruntime's thread pool does not survive fork(): a forked worker opens its own session."""

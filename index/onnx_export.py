@@ -24,8 +24,10 @@ from documents.errors import ModelUnavailableError
 ONNX_DIR = "onnx"
 GRAPH_FILE, WEIGHTS_FILE, PIECES_FILE, SHELL_FILE = "model.onnx", "model.onnx.data", "pieces.sqlite", "shell.json"
 MARKER = "export.json"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 3
 OPSET = 17
+# Embedded at export by torch and checked when a session opens: damaged weights of the right size show here.
+PROBE_TEXT = "query: 5G基站建设进度 how many base stations?"
 
 
 def onnx_folder(model_dir: Path) -> Path:
@@ -65,10 +67,18 @@ def export_onnx(model_dir: Path, progress: Callable[[str], None] | None = None) 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        dim = _export_graph(model_dir, tmp)
+        dim, probe = _export_graph(model_dir, tmp)
+        _check_export(tmp, model_dir / "tokenizer.json", probe)
         _write_tokenizer_files(model_dir / "tokenizer.json", tmp)
         sizes = {name: (tmp / name).stat().st_size for name in (GRAPH_FILE, WEIGHTS_FILE, PIECES_FILE, SHELL_FILE)}
-        marker = {"version": EXPORT_VERSION, "dim": dim, "opset": OPSET, "sizes": sizes, "pooling": "mean+l2"}
+        marker = {
+            "version": EXPORT_VERSION,
+            "dim": dim,
+            "opset": OPSET,
+            "sizes": sizes,
+            "pooling": "mean+l2",
+            "probe": probe,
+        }
         (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         old = model_dir / f"{ONNX_DIR}.old-{os.getpid()}"
         if out.exists():
@@ -83,7 +93,7 @@ def export_onnx(model_dir: Path, progress: Callable[[str], None] | None = None) 
     return out
 
 
-def _export_graph(model_dir: Path, folder: Path) -> int:
+def _export_graph(model_dir: Path, folder: Path) -> tuple[int, list[float]]:
     import onnx
     import torch
     from transformers import AutoModel
@@ -107,6 +117,13 @@ def _export_graph(model_dir: Path, folder: Path) -> int:
             return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
     # Two rows of different lengths with padding, so the traced graph handles both.
+    from tokenizers import Tokenizer
+
+    # The reference vector, from torch before tracing (tracing can leave the module altered).
+    encoded = Tokenizer.from_file(str(model_dir / "tokenizer.json")).encode(PROBE_TEXT)
+    with torch.no_grad():
+        vector = Pooled(model)(torch.tensor([encoded.ids]), torch.tensor([encoded.attention_mask]))[0]
+    probe = [round(float(x), 7) for x in vector]
     ids = torch.tensor([[0, 6, 2, 1], [0, 6, 7, 2]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]], dtype=torch.long)
     single = folder / "single.onnx"
@@ -134,7 +151,21 @@ def _export_graph(model_dir: Path, folder: Path) -> int:
         size_threshold=1024,
     )
     single.unlink()
-    return int(model.config.hidden_size)
+    return int(model.config.hidden_size), probe
+
+
+def _check_export(folder: Path, tokenizer_json: Path, probe: list[float]) -> None:
+    """The exported graph must give torch's vector for the probe text, or the export fails."""
+    import numpy as np
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    encoded = Tokenizer.from_file(str(tokenizer_json)).encode(PROBE_TEXT)
+    session = ort.InferenceSession(str(folder / GRAPH_FILE), providers=["CPUExecutionProvider"])
+    feeds = {"input_ids": np.asarray([encoded.ids]), "attention_mask": np.asarray([encoded.attention_mask])}
+    cosine = float(session.run(None, feeds)[0][0] @ np.asarray(probe, dtype=np.float32))
+    if not cosine >= 0.9999:
+        raise ModelUnavailableError(f"the ONNX export disagrees with the torch model (cosine {cosine:.4f})")
 
 
 def _write_tokenizer_files(tokenizer_json: Path, folder: Path) -> None:
