@@ -78,6 +78,10 @@ class SentenceTransformerEncoder:
         """One query embedding below any cache (for the benchmark)."""
         return self._encode([text], "query: ")[0]
 
+    def clear_query_cache(self) -> None:
+        with self._lock:
+            self._query_cache.clear()
+
 
 def resolve_model(model: str, cache_dir: Path, progress: Callable[[str], None] | None = None) -> tuple[str, str]:
     """Map a model setting to (location to load, model id): the bundled default, a local folder or a hub id."""
@@ -156,6 +160,11 @@ class FastEncoder:
             except ModelUnavailableError as exc:
                 self._fall_back(str(exc))
         return self._sentence_transformers().encode_passages(texts)
+
+    def clear_query_cache(self) -> None:
+        for encoder in (self._onnx, self._slow):
+            if encoder is not None:
+                encoder.clear_query_cache()
 
     def embed_bare(self, text: str) -> np.ndarray:
         onnx = self._onnx

@@ -210,6 +210,10 @@ class OnnxEncoder:
                 self._query_cache.update(fresh)
         return np.stack([known[t] for t in texts])
 
+    def clear_query_cache(self) -> None:
+        with self._lock:
+            self._query_cache.clear()
+
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "passage: ") if texts else np.zeros((0, self.dim), dtype=np.float32)
 
