@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -64,9 +65,9 @@ class PieceTokenizer:
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
-        if db is None:
+        if db is None or self._local.pid != os.getpid():  # a connection must not cross fork()
             db = sqlite3.connect(f"file:{self._pieces_path}?mode=ro", uri=True, check_same_thread=False)
-            self._local.db = db
+            self._local.db, self._local.pid = db, os.getpid()
         return db
 
     def _candidates(self, texts: list[str]) -> set[str]:
@@ -157,13 +158,18 @@ class OnnxEncoder:
         self._session: Future = self._pool.submit(self._open_session)
         self._query_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()  # guards the cache only; onnxruntime runs calls concurrently
-        os.register_at_fork(after_in_child=self._reopen_after_fork)
+        self._inherited: list[Future] = []  # sessions inherited through fork(): kept, never run nor freed
+        self._session_lock = threading.Lock()
+        method = weakref.WeakMethod(self._reopen_after_fork)
+        os.register_at_fork(after_in_child=lambda: (hook := method()) and hook())
 
     def _open_session(self):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        # Idle threads would spin for the next call, burning the core another request needs.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if self._threads:
             options.intra_op_num_threads = self._threads
         try:
@@ -177,17 +183,32 @@ class OnnxEncoder:
         return session
 
     def _reopen_after_fork(self) -> None:
-        """onnxruntime's thread pool does not survive fork(): a forked worker opens its own session."""
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-load")
-        self._session = self._pool.submit(self._open_session)
-        self._lock = threading.Lock()
+        """onnxruntime's threads do not survive fork(): a forked worker opens its own session on first use."""
+        self._inherited.append(self._session)
+        self._session = None
+        self._threads = 1  # a forked worker is one of several processes sharing the cores
+        self._lock, self._session_lock = threading.Lock(), threading.Lock()
+
+    def _current_session(self):
+        future = self._session
+        if future is None:
+            with self._session_lock:
+                if self._session is None:
+                    opened: Future = Future()
+                    try:
+                        opened.set_result(self._open_session())
+                    except ModelUnavailableError as exc:
+                        opened.set_exception(exc)
+                    self._session = opened
+                future = self._session
+        return future.result()
 
     def ready(self) -> None:
         """Wait for the session; raises ModelUnavailableError if the model file cannot be opened."""
-        self._session.result()
+        self._current_session()
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
-        session = self._session.result()
+        session = self._current_session()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batches of similar length pad little
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), BATCH_SIZE):

@@ -215,6 +215,10 @@ def serve(settings: Settings) -> None:
         flush=True,
     )
     assistant = ensure_ready(settings)
+    if settings.workers:
+        from assistant.workers import AnswerPool
+
+        assistant = AnswerPool(assistant, settings.workers)  # forked now, before the server starts its threads
     print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
     uvicorn.run(create_server(assistant), host=settings.host, port=settings.port, log_level="warning")
 
