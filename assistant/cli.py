@@ -134,7 +134,7 @@ def serve(
 ) -> None:
     """Start the web chat (builds the model cache and index first if missing)."""
     try:
-        from ui.app import serve as serve_app
+        from ui.serve import serve as serve_app
     except ImportError as exc:
         _fail(f"the web UI is not available: {exc}")
     try:

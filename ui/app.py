@@ -11,7 +11,6 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # no analytics, no version che
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402 - the environment above must be set before gradio reads it
-import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from assistant.ledger_view import ledger_series  # noqa: E402
@@ -207,28 +206,18 @@ def build_app(assistant: AssistantLike) -> gr.Blocks:
 
 
 def serve(settings: Settings) -> None:
-    """Load the notices, model and index (building what is missing, with progress on the console) and serve."""
-    from assistant.core import ensure_ready
+    """Serve the app (see ui.serve: the API answers first, the chat is mounted when gradio has loaded)."""
+    from ui.serve import serve as serve_deferred
 
-    print(
-        "Tongbao QA: loading notices, model and index (the first run converts the model and builds the index)…",
-        flush=True,
-    )
-    assistant = ensure_ready(settings)
-    if settings.workers:
-        from assistant.workers import AnswerPool
-
-        assistant = AnswerPool(assistant, settings.workers)  # forked now, before the server starts its threads
-    print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
-    uvicorn.run(create_server(assistant), host=settings.host, port=settings.port, log_level="warning")
+    serve_deferred(settings)
 
 
-def create_server(assistant: AssistantLike) -> FastAPI:
-    """One ASGI app: the JSON API under /api and the gradio chat at /."""
+def create_server(assistant: AssistantLike, with_api: bool = True) -> FastAPI:
+    """One ASGI app: the JSON API under /api (unless `with_api` is False) and the gradio chat at /."""
     blocks = build_app(assistant)
     blocks.queue(default_concurrency_limit=4)
     return gr.mount_gradio_app(
-        create_api(assistant),
+        create_api(assistant) if with_api else FastAPI(),
         blocks,
         path="/",
         theme=style.theme(),
