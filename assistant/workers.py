@@ -44,7 +44,8 @@ class AnswerPool:
         global _shared
         _shared = self.assistant
         pool = ProcessPoolExecutor(self._processes, mp_context=multiprocessing.get_context("fork"))
-        list(pool.map(_warm, range(self._processes)))  # fork them all now and open their sessions
+        for i in range(self._processes):  # forks them all now; each opens its session while this one goes on
+            pool.submit(_warm, i)
         return pool
 
     @property

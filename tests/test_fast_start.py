@@ -123,3 +123,21 @@ def test_concurrent_answers_equal_the_same_questions_asked_alone(assistant) -> N
         results = list(pool.map(ask_all, range(0, 8 * 5, 5)))
     for result in results:
         assert result == serial
+
+
+@pytest.mark.model
+def test_answering_processes_give_the_answers_of_the_assistant_itself(assistant) -> None:
+    from assistant.workers import AnswerPool
+
+    questions = _questions()[:12] + ["How many 5G base stations were built in Q1?"]
+    pool = AnswerPool(assistant, 2)
+    try:
+        with ThreadPoolExecutor(max_workers=4) as threads:
+            pooled = list(threads.map(pool.ask, questions))
+        assert [a.model_dump_json() for a in pooled] == [assistant.ask(q).model_dump_json() for q in questions]
+        first = pool.ask("5G基站建了多少?")
+        follow_up = pool.ask("目标呢?", [first])
+        assert follow_up.model_dump_json() == assistant.ask("目标呢?", [first]).model_dump_json()
+        assert pool.notices == assistant.notices and pool.ledger == assistant.ledger
+    finally:
+        pool.close()
