@@ -45,6 +45,7 @@ print(json.dumps({"interpreter": interpreter, "imports": t1 - t0, "model": t2 - 
                   "engine": getattr(encoder, "engine", "?")}))
 """
 ENGINES = ("onnx", "sentence-transformers")  # the ONNX path is what `auto` picks once set-up exported the model
+ENGLISH = "How many 5G base stations were built?"
 PHASES = ("interpreter", "imports", "model", "index", "init", "first_answer")
 
 
@@ -69,10 +70,10 @@ def cold_start(engine: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def cli_cold(engine: str) -> tuple[float, float]:
+def cli_cold(engine: str, question: str = "5G基站建设进度") -> tuple[float, float]:
     """`python -m assistant ask "…"`: seconds from launch to the answer on stdout, and to the process's exit."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "assistant", "ask", "5G基站建设进度"]
+    command = [sys.executable, "-m", "assistant", "ask", question]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env(engine))
     assert process.stdout is not None
     process.stdout.readline()
@@ -268,6 +269,9 @@ def _cold_table(runs: int) -> list[str]:
     cold = {engine: [cold_start(engine) for _ in range(runs if engine == "onnx" else 1)] for engine in ENGINES}
     cli = {engine: [cli_cold(engine) for _ in range(runs if engine == "onnx" else 1)] for engine in ENGINES}
     serve = {engine: [serve_cold(engine) for _ in range(runs if engine == "onnx" else 1)] for engine in ENGINES}
+    english = {
+        engine: [cli_cold(engine, ENGLISH)[0] for _ in range(runs if engine == "onnx" else 1)] for engine in ENGINES
+    }
 
     def cell(values: list[float]) -> str:
         if len(values) == 1:
@@ -292,6 +296,9 @@ def _cold_table(runs: int) -> list[str]:
     lines.append(_row("**`ask` CLI: launch → answer printed**", *(cell([a for a, _ in cli[e]]) for e in ENGINES)))
     lines.append(_row("`ask` CLI: launch → process exit", *(cell([x for _, x in cli[e]]) for e in ENGINES)))
     lines.append(_row("**`serve`: launch → first /api/ask answered**", *(cell(serve[e]) for e in ENGINES)))
+    lines.append(
+        _row("`ask` CLI, an English question (builds the CC-CEDICT bridge)", *(cell(english[e]) for e in ENGINES))
+    )
     return lines
 
 

@@ -47,10 +47,14 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 def wait_until_up(url: str, seconds: float = 300) -> None:
+    """Until the whole app is up: the API answers at once, the chat at / once gradio has loaded (see ui.serve)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+            if (
+                httpx.get(f"{url}/api/health", timeout=2).status_code == 200
+                and httpx.get(url, timeout=5).status_code == 200
+            ):
                 return
         except httpx.HTTPError:
             pass
