@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from assistant.core import Assistant
@@ -38,14 +38,15 @@ class AnswerPool:
         self.assistant = assistant
         self._processes = processes
         self._lock = threading.Lock()
+        self._warming: list[Future] = []  # the workers opening their sessions, after the first answer
         self._pool = self._fork()
 
     def _fork(self) -> ProcessPoolExecutor:
         global _shared
         _shared = self.assistant
         pool = ProcessPoolExecutor(self._processes, mp_context=multiprocessing.get_context("fork"))
-        for i in range(self._processes):  # forks them all now; each opens its session while this one goes on
-            pool.submit(_warm, i)
+        pool.submit(int).result()  # forks them all now, before the server starts its threads
+        self._warming = []
         return pool
 
     @property
@@ -60,12 +61,29 @@ class AnswerPool:
         return getattr(self.assistant, name)
 
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
+        if not self._warming or not all(f.done() for f in self._warming):
+            # The first answers come from this process; only then do the workers open their onnxruntime sessions,
+            # so that a cold start's first answer does not compete with them for the cores.
+            answer = self.assistant.ask(question, history)
+            with self._lock:
+                if not self._warming:
+                    self._warming = [self._pool.submit(_warm, i) for i in range(self._processes)]
+            return answer
         try:
             return self._pool.submit(_ask, question, history).result()
         except BrokenProcessPool:  # a worker died (killed, out of memory): fork new ones and ask again once
             with self._lock:
                 self._pool = self._fork()
             return self._pool.submit(_ask, question, history).result()
+
+    def wait_ready(self) -> None:
+        """Start the workers' sessions now (rather than after the first answer) and wait for them."""
+        with self._lock:
+            if not self._warming:
+                self._warming = [self._pool.submit(_warm, i) for i in range(self._processes)]
+            warming = list(self._warming)
+        for future in warming:
+            future.result()
 
     def add_notice(self, name: str, raw: bytes) -> str:
         message = self.assistant.add_notice(name, raw)

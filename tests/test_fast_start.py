@@ -132,6 +132,7 @@ def test_answering_processes_give_the_answers_of_the_assistant_itself(assistant)
     questions = _questions()[:12] + ["How many 5G base stations were built in Q1?"]
     pool = AnswerPool(assistant, 2)
     try:
+        pool.wait_ready()  # so that the workers answer, not this process
         with ThreadPoolExecutor(max_workers=4) as threads:
             pooled = list(threads.map(pool.ask, questions))
         assert [a.model_dump_json() for a in pooled] == [assistant.ask(q).model_dump_json() for q in questions]
