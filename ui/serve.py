@@ -2,7 +2,8 @@
 
 Importing gradio takes 6 s on a 2-core machine, twice the rest of a cold start. So the server starts with the
 API (FastAPI, no gradio) and a holding page at / (503, reloading itself each second), and imports gradio and
-builds the chat in a background thread, then starts it on the server's event loop and puts it in place.
+builds the chat in a background thread, then starts it on the server's event loop and puts it in place. The
+thread starts once a first question has been answered, or after FIRST_ANSWER_WAIT seconds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,22 @@ HOLDING_PAGE = (
 )
 
 
+FIRST_ANSWER_WAIT = 2.0  # seconds the chat waits for a first question to be answered before loading anyway
+
+
+class AfterFirstAnswer:
+    """ASGI wrapper: once the first POST /api/ask has been answered, the chat starts loading."""
+
+    def __init__(self, app: Any, chat: DeferredChat) -> None:
+        self.app, self.chat, self._done = app, chat, False
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+        if not self._done and scope["type"] == "http" and scope.get("path") == "/api/ask":
+            self._done = True
+            self.chat.kick()
+
+
 class DeferredChat:
     """An ASGI app at /: a holding page until the gradio chat is ready, then the chat."""
 
@@ -37,6 +54,7 @@ class DeferredChat:
         self._app: Any = None
         self._failed: str | None = None
         self._stack = contextlib.AsyncExitStack()
+        self._kicked = threading.Event()
 
     @property
     def ready(self) -> bool:
@@ -45,7 +63,13 @@ class DeferredChat:
     def start_loading(self, loop: asyncio.AbstractEventLoop) -> None:
         threading.Thread(target=self._load, args=(loop,), name="load-chat", daemon=True).start()
 
+    def kick(self) -> None:
+        """Start loading now (the first question has been answered) instead of after FIRST_ANSWER_WAIT."""
+        self._kicked.set()
+
     def _load(self, loop: asyncio.AbstractEventLoop) -> None:
+        # gradio's import holds the GIL for seconds: a first question asked at start would wait behind it.
+        self._kicked.wait(FIRST_ANSWER_WAIT)
         try:
             from ui.app import create_server  # imports gradio
 
@@ -117,6 +141,6 @@ def serve(settings: Settings) -> None:
         from assistant.workers import AnswerPool
 
         assistant = AnswerPool(assistant, settings.workers)  # forked now, before the server starts its threads
-    api, _ = build(assistant)
+    api, chat = build(assistant)
     print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
-    uvicorn.run(api, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(AfterFirstAnswer(api, chat), host=settings.host, port=settings.port, log_level="warning")
