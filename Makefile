@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench load lint
+.PHONY: setup run test screenshots bench load lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: setup
 
 test: setup
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
+
+# The README's images: the browser tests that take them, saving them into docs/screenshots/ (tracked).
+screenshots: setup
+	HF_HUB_OFFLINE=1 TONGBAO_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_browser.py -q -k "5g_answer or targets_tab"
 
 bench: setup
 	HF_HUB_OFFLINE=1 $(PY) -m bench

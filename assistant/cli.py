@@ -19,7 +19,8 @@ app = typer.Typer(
 _state: dict[str, Path | None] = {"documents": None}
 
 DocumentsOption = Annotated[
-    Path | None, typer.Option("--documents", help="folder of notice .txt files (default: the bundled notices)")
+    Path | None,
+    typer.Option("--documents", help="folder of notices: .txt .md .html .docx .pdf .xlsx (default: the bundled ones)"),
 ]
 
 
@@ -43,7 +44,7 @@ def outline(doc: Annotated[str | None, typer.Option(help="only this notice id")]
     from assistant.outline import render_outline
 
     try:
-        corpus = load_corpus(_settings().documents)
+        corpus = load_corpus(_settings().documents, cache=_settings().conversions_dir)
     except AssistantError as exc:
         _fail(str(exc))
     for problem in corpus.problems:
@@ -61,7 +62,7 @@ def targets(fmt: Annotated[str, typer.Option("--format", help="table | json | cs
     from documents.ledger import build_ledger
 
     try:
-        corpus = load_corpus(_settings().documents)
+        corpus = load_corpus(_settings().documents, cache=_settings().conversions_dir)
         rows = [row for notice in corpus.notices for row in build_ledger(notice)]
         if fmt == "series":
             from assistant.ledger_view import ledger_series

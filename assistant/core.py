@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant import uploads
 from assistant.compose import unchecked
 from assistant.faithfulness import unsupported_figures
 from assistant.models import Answer
@@ -16,9 +17,8 @@ from assistant.question import Question, analyze
 from assistant.respond import Responder
 from assistant.settings import Settings
 from documents.corpus import Corpus, load_corpus
-from documents.errors import AssistantError, NoticeError
+from documents.errors import AssistantError
 from documents.ledger import build_ledger
-from documents.loading import decode_notice, doc_id_for
 from documents.models import Notice, Target
 from index.embedder import Encoder, load_encoder
 from index.search import HybridRetriever
@@ -52,7 +52,7 @@ class Assistant:
     ) -> Assistant:
         """Read the notices, load the model (converting the bundled one on first use) and open the index."""
         settings = settings or Settings.from_env()
-        corpus = load_corpus(Path(settings.documents), settings.max_notice_bytes)
+        corpus = load_corpus(Path(settings.documents), settings.max_notice_bytes, settings.conversions_dir)
         if progress:
             for problem in corpus.problems:
                 progress(f"skipped: {problem}")
@@ -65,31 +65,17 @@ class Assistant:
         return self.corpus.notices
 
     def add_notice(self, name: str, raw: bytes) -> str:
-        """Add an uploaded notice: check it, save it into the documents folder, index only it, swap it in.
+        """Add an uploaded notice (see assistant.uploads): checked, saved all or nothing, indexed, swapped in.
 
-        A bad file (not text, too large, empty, a duplicate) raises NoticeError and changes nothing; if indexing
-        fails the saved file is removed again, so what was indexed before stays as it was.
+        A bad file raises NoticeError and changes nothing; uploads run one at a time.
         """
-        stem = doc_id_for(Path(name or "notice.txt"))
-        decoded = decode_notice(raw, name or "upload", self.settings.max_notice_bytes)
-        same = next((n for n in self.notices if n.sha256 == decoded.sha256), None)
-        if same is not None:
-            raise NoticeError(f"{name}: the same text as the notice {same.doc_id} already loaded")
-        folder = Path(self.settings.documents)
-        target = folder / f"{stem}.txt"
-        if target.exists() or any(n.doc_id == stem for n in self.notices):
-            raise NoticeError(f"{name}: a notice named {stem} already exists; rename the file")
-        try:
-            target.write_text(decoded.text, encoding="utf-8")
-            fresh = Assistant.load(self.settings, progress=None)
-        except Exception:
-            target.unlink(missing_ok=True)
-            raise
-        with self._lock:  # swap everything at once, between two answers
+        return uploads.add_notice(self, name, raw)
+
+    def adopt(self, fresh: Assistant) -> None:
+        """Take over another Assistant's notices, index and answering state at once, between two answers."""
+        with self._lock:
             self.corpus, self.index, self.retriever = fresh.corpus, fresh.index, fresh.retriever
             self.ledger, self.responder = fresh.ledger, fresh.responder
-        notice = self.corpus.notice(stem)
-        return f"added {notice.doc_id}: {notice.title} ({len(notice.paragraphs)} paragraphs)"
 
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
         """Answer one question (raises QuestionError for an unusable one); follow-ups use `history`."""

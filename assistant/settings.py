@@ -15,7 +15,10 @@ ENV_PREFIX = "TONGBAO_"
 
 
 class Settings(BaseModel):
-    documents: Path = Field(default=BUNDLED_NOTICES, description="folder of notice .txt files to answer from")
+    documents: Path = Field(
+        default=BUNDLED_NOTICES,
+        description="folder of notices to answer from: .txt .md .html .htm .docx .pdf .xlsx (see Formats)",
+    )
     cache_dir: Path = Field(
         default=PROJECT_ROOT / ".cache", description="where the converted model and the index are kept (not in git)"
     )
@@ -47,6 +50,11 @@ class Settings(BaseModel):
     )
     max_question_chars: int = Field(default=500, ge=10, description="longer questions are rejected with a message")
     max_notice_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="larger notice files are refused")
+
+    @property
+    def conversions_dir(self) -> Path:
+        """Where notices converted from .docx/.pdf/.html/.xlsx are kept, by the hash of the file's bytes."""
+        return self.cache_dir / "conversions"
 
     @property
     def index_dir(self) -> Path:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from documents.errors import NoticeError
 
 MAX_NOTICE_BYTES = 5 * 1024 * 1024  # a long notice is ~100 kB; 5 MB is far past any real one
+# what an upload accepts: decode_notice reads text only. A documents folder is read by documents.readers, which
+# takes every format (documents.readers.NOTICE_SUFFIXES); uploads accept them once they call read_notice_bytes.
+NOTICE_SUFFIXES = (".txt",)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -71,7 +75,17 @@ def read_notice_file(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> DecodedTe
     return decode_notice(raw, path.name, max_bytes)
 
 
+def text_fingerprint(text: str) -> str:
+    """What two copies of a notice share even if re-saved: sha256 of the NFKC text with whitespace collapsed."""
+    normal = " ".join(unicodedata.normalize("NFKC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def safe_id(stem: str) -> str:
+    """`stem` (NFKC-normalised) reduced to characters safe in ids and URLs; "" when none is left."""
+    return re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFKC", stem)).strip("-")
+
+
 def doc_id_for(path: Path) -> str:
     """A notice's id: its file stem, reduced to characters safe in ids and URLs."""
-    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("-")
-    return stem or "notice"
+    return safe_id(path.stem) or "notice"

@@ -15,8 +15,30 @@ class ParagraphKind(StrEnum):
     BODY = "body"  # content, possibly opening with its own numbered heading sentence
 
 
+class ColumnRole(StrEnum):
+    """What a table column holds, read from its header (see documents.columns.column_role)."""
+
+    INDEX = "index"  # 序号
+    TASK = "task"  # 目标任务, 主要任务, 全年目标任务, 年度目标
+    ACTUAL = "actual"  # 完成情况, 推进情况, 进展情况, 1-10月推进情况
+    PROGRESS = "progress"  # 进度, 完成率, 是否达序
+    OWNER = "owner"  # 责任领导, 牵头单位, 责任单位, 分管领导, 协同单位
+    NOTE = "note"  # 说明, 备注
+    OTHER = "other"
+
+
+class Cell(BaseModel):
+    """One cell of a table row: the column's header as written (whitespace removed) and the cell's text."""
+
+    header: str = Field(description="e.g. '目标任务', '1-11月推进情况'; '' for a column without a header")
+    text: str = Field(description="the cell's text on one line; '' for an empty cell")
+
+
 class Paragraph(BaseModel):
-    """One non-blank line of a notice, with where it sits in the outline and in the file."""
+    """One non-blank line of a notice, with where it sits in the outline and in the file.
+
+    A table row is one paragraph too: its text is `header:cell` pairs joined by ';' and `cells` holds the row.
+    """
 
     id: str = Field(description="stable id within the notice, 'p' + 1-based line number, e.g. 'p012'")
     doc_id: str
@@ -28,6 +50,9 @@ class Paragraph(BaseModel):
     section_id: str | None = None
     marker: str | None = Field(default=None, description="the numbering this line opens with, e.g. '3.'")
     heading: str | None = Field(default=None, description="its heading sentence when it opens with one")
+    cells: list[Cell] = Field(
+        default_factory=list, description="for a table row: one cell per column, in order; empty otherwise"
+    )
 
     @property
     def breadcrumb_text(self) -> str:

@@ -4,6 +4,7 @@ Every non-blank line is one paragraph, so paragraphs slice back to the file exac
 level 1 `一、`, level 2 `(一)`/`（一）`, level 3 `1.`/`1．`/`1、`. A level may be skipped (a 1. right
 under 一、). A numbered line is a heading when it is one short sentence; when content follows its first
 sentence on the same line it is a body paragraph that also opens its own level-3 section.
+A table row (a line given `cells`) is always a body paragraph, placed under the section it sits in.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from documents.models import Notice, Paragraph, ParagraphKind, Section
+from documents.models import Cell, Notice, Paragraph, ParagraphKind, Section
 
 _NUMERAL = "一二三四五六七八九十百零〇两"
 _LEVEL_PATTERNS = (
@@ -61,9 +62,20 @@ def split_heading(body: str) -> tuple[str, str]:
     return body[: match.end()], body[match.end() :]
 
 
-def parse_notice(text: str, doc_id: str, path: str = "", sha256: str = "", warnings: list[str] | None = None) -> Notice:
-    """Build the typed outline of a decoded notice. Pure: text in, Notice out."""
+def parse_notice(
+    text: str,
+    doc_id: str,
+    path: str = "",
+    sha256: str = "",
+    warnings: list[str] | None = None,
+    cells: dict[int, list[Cell]] | None = None,
+) -> Notice:
+    """Build the typed outline of a decoded notice. Pure: text in, Notice out.
+
+    `cells` maps a 1-based line number to the table row that line renders (see documents.readers).
+    """
     warnings = list(warnings or [])
+    cells = cells or {}
     paragraphs: list[Paragraph] = []
     sections: list[Section] = []
     metadata: dict[str, str] = {}
@@ -81,17 +93,18 @@ def parse_notice(text: str, doc_id: str, path: str = "", sha256: str = "", warni
         span = (start + lead, start + lead + len(content))
         pid = f"p{line_no:03d}"
         base = {"id": pid, "doc_id": doc_id, "text": content, "start": span[0], "end": span[1]}
-        if not title:
+        if not title and line_no not in cells:
             title = content
             paragraphs.append(Paragraph(kind=ParagraphKind.TITLE, **base))
             continue
-        pairs = parse_metadata_line(content) if in_header else None
+        row = cells.get(line_no)
+        pairs = parse_metadata_line(content) if in_header and row is None else None
         if pairs is not None:
             metadata.update(pairs)
             paragraphs.append(Paragraph(kind=ParagraphKind.META, **base))
             continue
         in_header = False
-        found = heading_level(content)
+        found = heading_level(content) if row is None else None
         if found is None:
             owner = stack[-1] if stack else None
             paragraphs.append(
@@ -99,6 +112,7 @@ def parse_notice(text: str, doc_id: str, path: str = "", sha256: str = "", warni
                     kind=ParagraphKind.BODY,
                     breadcrumb=list(owner.crumbs) if owner else [],
                     section_id=owner.section.id if owner else None,
+                    cells=list(row or []),
                     **base,
                 )
             )

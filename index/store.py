@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sys
 import time
@@ -126,8 +127,8 @@ def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
     """Write into a temporary sibling folder, then rename it into place: a crash never leaves a half index."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     _sweep_leftovers(folder)
-    tmp = folder.parent / f"{folder.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    token = f"{os.getpid()}-{secrets.token_hex(6)}"  # unique per build: two threads never share a folder
+    tmp = folder.parent / f"{folder.name}.tmp-{token}"
     tmp.mkdir()
     try:
         (tmp / _CHUNKS).write_text(
@@ -139,7 +140,7 @@ def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
         index.lexical.save(tmp / _BM25)
         index.manifest.files = _files_of(tmp)
         (tmp / "manifest.json").write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
-        old = folder.parent / f"{folder.name}.old-{os.getpid()}"
+        old = folder.parent / f"{folder.name}.old-{token}"
         if folder.exists():
             folder.rename(old)
         try:
@@ -156,7 +157,7 @@ def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
 def _sweep_leftovers(folder: Path) -> None:
     """Remove temporary folders that killed builds left behind (their process is gone)."""
     for leftover in folder.parent.glob(f"{folder.name}.[to][ml][pd]-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
+        pid = leftover.name[len(folder.name) + 5 :].split("-", 1)[0]  # `<name>.tmp-<pid>-<random>`
         if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
             shutil.rmtree(leftover, ignore_errors=True)
 

@@ -54,3 +54,31 @@ def assistant():
     from assistant.settings import Settings
 
     return Assistant.load(Settings.from_env(documents=BUNDLED_NOTICES), progress=None)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> dict[str, Path]:
+    """The fixture notices in every published format, written once per session (tests/fixtures/formats.py)."""
+    from tests.fixtures import formats
+    from tests.fixtures.font import cjk_font
+
+    folder = tmp_path_factory.mktemp("published")
+    font = cjk_font(formats.all_text(), folder / "NotoSansCJKsc-subset.ttf")
+    files = {
+        "q1.docx": formats.q1_docx(folder / "q1.docx"),
+        "q1.pdf": formats.q1_pdf(folder / "q1.pdf", font),
+        "q1.html": formats.q1_html(folder / "q1.html"),
+        "table.docx": formats.table_docx(folder / "table.docx"),
+        "table.xlsx": formats.table_xlsx(folder / "table.xlsx"),
+        "table.pdf": formats.table_pdf(folder / "table.pdf", font),
+        "framed.pdf": formats.framed_pdf(folder / "framed.pdf", font),
+        "encrypted.pdf": formats.encrypted_pdf(folder / "encrypted.pdf", font),
+        "scanned.pdf": formats.scanned_pdf(folder / "scanned.pdf"),
+        "chrome-only.html": formats.chrome_only_html(folder / "chrome-only.html"),
+        "empty-table.xlsx": formats.empty_table_xlsx(folder / "empty-table.xlsx"),
+        "no-body.docx": formats.docx_without_body(folder / "no-body.docx"),
+        "old.doc": formats.legacy_doc(folder / "old.doc"),
+    }
+    files["truncated.docx"] = formats.corrupt_docx(folder / "truncated.docx", files["q1.docx"])
+    files["damaged.xlsx"] = formats.corrupt_xlsx(folder / "damaged.xlsx", files["table.xlsx"])
+    return files

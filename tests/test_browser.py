@@ -1,28 +1,28 @@
 """The web chat in a real browser: `python -m assistant serve` on a free port, driven by Debian's Chromium.
 
-Waits are event based (selectors and page conditions), with generous timeouts for the first answers.
-Screenshots of every test go to test-artifacts/; chat.png and targets.png also go to docs/screenshots/.
+The server answers from a copy of the bundled notices (tests/sandbox.py), so the upload test adds nothing to
+the repository. Waits are event based (selectors and page conditions), with generous timeouts for the first
+answers. Screenshots of every test go to the git-ignored test-artifacts/; `make screenshots` sets
+TONGBAO_SCREENSHOTS=docs/screenshots to refresh the README's chat.png and targets.png.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from tests.sandbox import ARTIFACTS, ROOT, running_server, sandbox_settings
+
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
+README_SHOTS = Path(os.environ.get("TONGBAO_SCREENSHOTS") or ARTIFACTS / "screenshots")
+if not README_SHOTS.is_absolute():
+    README_SHOTS = ROOT / README_SHOTS
+LIYANG = Path(__file__).parent / "data" / "other-notices" / "liyang-2022-h1.txt"
 ANSWER_MS = 60_000
 UI_MS = 20_000
 
@@ -32,45 +32,15 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     """Start the real app (real Assistant.load) in a subprocess and wait until it answers HTTP."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
-    log = (ARTIFACTS / "server.log").open("w", encoding="utf-8")
-    command = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 600  # first run converts the model and builds the index
+    settings = sandbox_settings("browser")
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited ({process.returncode}); see {ARTIFACTS / 'server.log'}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer at {url}; see {ARTIFACTS / 'server.log'}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        with running_server(settings.documents, ARTIFACTS / "server.log") as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -150,8 +120,8 @@ def test_5g_answer_citation_follow_up_and_jump(session: Session) -> None:
     sync_api.expect(card).to_contain_text("全市新建5G基站236座")
     sync_api.expect(card.locator("mark", has_text="236座")).to_be_visible()
     sync_api.expect(card).to_contain_text("236 / 1000 = 23.6%")
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SHOTS / "chat.png"))
+    README_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(README_SHOTS / "chat.png"))
 
     follow_up = ask(session, "目标呢?")
     assert "1000" in follow_up and not follow_up.startswith("⚠️")
@@ -213,8 +183,8 @@ def test_targets_tab_table_filter_chart_and_source(session: Session) -> None:
     page.fill("#ledger-filter textarea", "")
     sync_api.expect(page.locator("#ledger-summary")).to_contain_text(f"共 {total} 项目标")
     page.locator("#hero h1").click()  # move focus off the table so no stale cell selection shows
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SHOTS / "targets.png"), full_page=True)
+    README_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(README_SHOTS / "targets.png"), full_page=True)
 
 
 def test_notice_tab_finds_a_paragraph_by_id(session: Session) -> None:
@@ -228,3 +198,43 @@ def test_notice_tab_finds_a_paragraph_by_id(session: Session) -> None:
     sync_api.expect(hit).to_have_attribute("id", "xianning-2021-q1-p013")
     sync_api.expect(hit).to_contain_text("p013")
     sync_api.expect(hit).to_be_in_viewport()
+
+
+def _ledger_total(page: sync_api.Page) -> int:
+    page.get_by_role("tab", name=re.compile("目标台账")).click()
+    summary = page.locator("#ledger-summary")
+    sync_api.expect(summary).to_contain_text("项目标")
+    return int(re.search(r"共\s*(\d+)\s*项目标", summary.inner_text()).group(1))
+
+
+def test_an_uploaded_notice_shows_in_every_tab_without_a_restart(session: Session, browser, server_url: str) -> None:
+    """Runs last: it adds a notice to the server the other tests share."""
+    page = session.page
+    sync_api.expect(page.locator("#hero .badge")).to_have_text("2 份通报")
+    before = _ledger_total(page)
+    page.get_by_role("tab", name=re.compile("通报原文")).click()
+    page.get_by_text("添加一份通报").click()
+    page.set_input_files("#upload input[type=file]", str(LIYANG))
+    message = page.locator("#upload .upload-message")
+    sync_api.expect(message).to_contain_text("已添加并索引", timeout=ANSWER_MS)
+    sync_api.expect(page.locator("#hero .badge")).to_have_text("3 份通报")
+    sync_api.expect(page.locator("#notice")).to_contain_text("丽阳大道")
+    page.set_input_files("#upload input[type=file]", str(LIYANG))  # the same file again: refused, said plainly
+    sync_api.expect(message).to_contain_text("未添加", timeout=ANSWER_MS)
+    sync_api.expect(message).to_contain_text("same text")
+
+    after = _ledger_total(page)
+    assert after > before
+    sync_api.expect(page.locator("#ledger .virtual-row", has_text="liyang-2022-h1").first).to_be_attached()
+    page.get_by_role("tab", name=re.compile("问答")).click()
+    assert "主线桥梁桩基施工" in ask(session, "丽阳大道快速化改造工程进展")
+
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    other = context.new_page()
+    other.goto(server_url)  # a page opened after the upload shows it too, although the app was built before
+    sync_api.expect(other.locator("#hero .badge")).to_have_text("3 份通报", timeout=ANSWER_MS)
+    assert _ledger_total(other) == after
+    other.get_by_role("tab", name=re.compile("通报原文")).click()
+    other.locator("#notice-doc input").click()
+    sync_api.expect(other.get_by_role("option", name=re.compile("liyang-2022-h1"))).to_be_visible()
+    context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -219,3 +220,38 @@ def test_adding_a_notice_embeds_only_the_new_one(tmp_path: Path, fake_encoder) -
     fresh = build_index([Q1, h1], type(fake_encoder)(), tmp_path / "fresh")
     assert np.allclose(np.load(folder / "vectors.npy"), np.load(tmp_path / "fresh" / "vectors.npy"))
     assert [c.id for c in fresh.chunks] == [c.id for c in index.chunks]
+
+
+def test_two_builds_at_once_never_share_a_temporary_folder(tmp_path: Path, monkeypatch) -> None:
+    """Two threads persist different indexes into one folder at the same moment: what is left is one of the two,
+    whole (they used to share `<folder>.tmp-<pid>` and mix or delete each other's files)."""
+    import threading
+
+    from index.lexical import BM25Index
+    from tests.conftest import FakeEncoder
+
+    folder = tmp_path / "index"
+    digest = load_notice(BUNDLED_NOTICES / "xianning-2021-h1-digest.txt")
+    meet, real_save = threading.Barrier(2), BM25Index.save
+
+    def save_together(self, path):  # both builds are now writing their temporary folders
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait(timeout=5)
+        return real_save(self, path)
+
+    monkeypatch.setattr(BM25Index, "save", save_together)
+    messages: list[str] = []
+    threads = [
+        threading.Thread(target=build_index, args=(notices, FakeEncoder(), folder, messages.append))
+        for notices in ([Q1], [digest])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    loadable = []
+    for notices in ([Q1], [digest]):
+        with contextlib.suppress(IndexCorruptError):
+            loadable.append(load_index(folder, "fake-bigram-64", expected_documents(notices)))
+    assert len(loadable) == 1, messages
+    assert not list(tmp_path.glob("index.tmp-*")) and not list(tmp_path.glob("index.old-*"))

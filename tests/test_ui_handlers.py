@@ -254,18 +254,3 @@ def test_targets_followed_across_periods_render_as_one_line_each() -> None:
     html = series_html(series)
     assert html.count('class="series-row"') == len(series) and "跨期进度" in html
     assert "<script" not in series_html([{"indicator": "<script>x</script>", "target": "1", "points": []}])
-
-
-def test_upload_handler_reports_errors_as_a_message(tmp_path) -> None:
-    from documents.errors import NoticeError
-    from ui.handlers import add_notice
-
-    class Refusing(FakeAssistant):
-        def add_notice(self, name: str, raw: bytes) -> str:
-            raise NoticeError(f"{name}: the file is empty <b>")
-
-    path = tmp_path / "x.txt"
-    path.write_bytes(b"")
-    html, choices, new = add_notice(Refusing([], []), str(path))
-    assert "未添加" in html and "&lt;b&gt;" in html and new is None
-    assert "请选择" in add_notice(Refusing([], []), None)[0]

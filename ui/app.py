@@ -15,6 +15,7 @@ from fastapi import FastAPI  # noqa: E402
 
 from assistant.ledger_view import ledger_series  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from documents.loading import NOTICE_SUFFIXES  # noqa: E402
 from ui import handlers, render, style  # noqa: E402
 from ui.handlers import AssistantLike, ChatState  # noqa: E402
 from ui.server import create_api  # noqa: E402
@@ -103,7 +104,10 @@ def _jump(assistant: AssistantLike, doc_id: str, pid: str) -> tuple[object, ...]
     return gr.Tabs(selected="notice"), doc_id, pid, handlers.notice_html(assistant, doc_id, pid)
 
 
-def _targets_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.components.Component]) -> None:
+def _targets_tab(
+    assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.components.Component]
+) -> dict[str, gr.components.Component]:
+    """The ledger tab; returns the components that an upload refreshes (and the filters they depend on)."""
     rows = handlers.ledger_table(assistant)
     with gr.Row():
         query = gr.Textbox(
@@ -133,7 +137,7 @@ def _targets_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.
             elem_id="ledger-source",
         )
         chart = gr.HTML(render.ledger_html(rows), elem_id="ledger-chart")
-    gr.HTML(render.series_html(ledger_series(assistant.ledger, assistant.notices)), elem_id="ledger-series")
+    series = gr.HTML(render.series_html(ledger_series(assistant.ledger, assistant.notices)), elem_id="ledger-series")
 
     def refilter(text: str, chosen: str) -> tuple[list[list[object]], str, str]:
         found = handlers.ledger_table(assistant, text, chosen)
@@ -157,13 +161,46 @@ def _targets_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.
         return _jump(assistant, str(data["doc"]), str(data.get("pid", "")))
 
     source.click(on_source, None, [tabs, *jump_outputs], show_progress="hidden")
+    return {"query": query, "status": status, "table": table, "summary": summary, "chart": chart, "series": series}
 
 
-def _added(assistant: AssistantLike, path: str | None) -> tuple[object, ...]:
-    message, choices, new = handlers.add_notice(assistant, path)
-    if new is None:
-        return message, gr.skip(), gr.skip()
-    return message, gr.Dropdown(choices=choices, value=new), handlers.notice_html(assistant, new)
+def _everything(assistant: AssistantLike, doc: str | None, query: str, status: str) -> tuple[object, ...]:
+    """Every view that lists notices, as they are now: badge, notice choice and text, ledger table, chart, series."""
+    choices = handlers.notice_choices(assistant)
+    if doc not in {d for _, d in choices}:
+        doc = handlers.default_notice(assistant)
+    rows = handlers.ledger_table(assistant, query, status)
+    return (
+        HERO.format(count=len(choices)),
+        gr.Dropdown(choices=choices, value=doc),
+        "",
+        handlers.notice_html(assistant, doc),
+        _table(rows),
+        handlers.ledger_summary(rows),
+        render.ledger_html(rows),
+        render.series_html(ledger_series(assistant.ledger, assistant.notices)),
+    )
+
+
+def _refreshing(
+    assistant: AssistantLike, app: gr.Blocks, upload: gr.HTML, views: list[gr.components.Component], filters: list
+) -> None:
+    """After an upload (in this page) and on every page load (after an upload elsewhere), show the new notices."""
+    built = handlers.notice_ids(assistant)
+
+    def on_added(doc: str | None, query: str, status: str, evt: gr.EventData) -> tuple[object, ...]:
+        added = str((getattr(evt, "_data", None) or {}).get("added") or "")
+        if not added:
+            return tuple([gr.skip()] * len(views))
+        return _everything(assistant, added if added in handlers.notice_ids(assistant) else doc, query, status)
+
+    def on_load(doc: str | None, query: str, status: str) -> tuple[object, ...]:
+        if handlers.notice_ids(assistant) == built:  # nothing was added since the page was built: keep it
+            return tuple([gr.skip()] * len(views))
+        return _everything(assistant, doc, query, status)
+
+    upload.click(on_added, filters, views, show_progress="hidden", queue=False)
+    app.load(on_load, filters, views, show_progress="hidden", queue=False)
 
 
 def build_app(assistant: AssistantLike) -> gr.Blocks:
@@ -171,7 +208,7 @@ def build_app(assistant: AssistantLike) -> gr.Blocks:
     choices = handlers.notice_choices(assistant)
     first = handlers.default_notice(assistant)
     with gr.Blocks(title="通报问答 Tongbao QA", analytics_enabled=False) as app:
-        gr.HTML(HERO.format(count=len(choices)), js_on_load=None)
+        hero = gr.HTML(HERO.format(count=len(choices)), js_on_load=None, elem_id="hero-box")
         with gr.Tabs(selected="chat") as tabs:
             # The notice tab's components are created first (unrendered) so chat citations can jump to them.
             doc = gr.Dropdown(choices, value=first, label="通报", scale=3, render=False, elem_id="notice-doc")
@@ -190,16 +227,17 @@ def build_app(assistant: AssistantLike) -> gr.Blocks:
             with gr.Tab("💬 问答", id="chat"):
                 _chat_tab(assistant, tabs, jump_outputs)
             with gr.Tab("🎯 目标台账", id="targets"):
-                _targets_tab(assistant, tabs, jump_outputs)
+                ledger = _targets_tab(assistant, tabs, jump_outputs)
             with gr.Tab("📄 通报原文", id="notice"):
                 with gr.Row(equal_height=True):
                     doc.render()
                     find.render()
                 view.render()
-                with gr.Accordion("添加一份通报(.txt,UTF-8 或 GBK)", open=False):
-                    upload = gr.File(file_types=[".txt"], type="filepath", label="通报文件", elem_id="upload")
-                    added = gr.HTML(elem_id="upload-message")
-        upload.upload(lambda path: _added(assistant, path), upload, [added, doc, view], show_progress="minimal")
+                kinds = "、".join(NOTICE_SUFFIXES)
+                with gr.Accordion(f"添加一份通报({kinds},UTF-8 或 GBK)", open=False):
+                    upload = gr.HTML(render.upload_html(NOTICE_SUFFIXES), js_on_load=style.UPLOAD_JS, elem_id="upload")
+        views = [hero, doc, find, view, ledger["table"], ledger["summary"], ledger["chart"], ledger["series"]]
+        _refreshing(assistant, app, upload, views, [doc, ledger["query"], ledger["status"]])
         doc.input(lambda d: ("", handlers.notice_html(assistant, d)), doc, [find, view], show_progress="hidden")
         find.submit(lambda d, f: handlers.notice_html(assistant, d, f), [doc, find], view, show_progress="hidden")
     return app
@@ -212,16 +250,23 @@ def serve(settings: Settings) -> None:
     serve_deferred(settings)
 
 
-def create_server(assistant: AssistantLike, with_api: bool = True) -> FastAPI:
+def create_server(assistant: AssistantLike, settings: Settings | None = None, with_api: bool = True) -> FastAPI:
     """One ASGI app: the JSON API under /api (unless `with_api` is False) and the gradio chat at /."""
+    settings = settings or getattr(assistant, "settings", None) or Settings()
     blocks = build_app(assistant)
     blocks.queue(default_concurrency_limit=4)
-    return gr.mount_gradio_app(
-        create_api(assistant) if with_api else FastAPI(),
+    server = gr.mount_gradio_app(
+        create_api(assistant, settings) if with_api else FastAPI(),
         blocks,
         path="/",
         theme=style.theme(),
         css=style.CSS,
         footer_links=["settings"],
         show_error=False,
+        max_file_size=settings.max_notice_bytes,
     )
+    # Gradio checks that a file named in a request is one the client uploaded (processing_utils._check_allowed),
+    # but only once `has_launched` is set, which launch() does and mount_gradio_app does not. No event of this app
+    # takes a file (uploads go to POST /api/notices as bytes); this keeps any future file input checked too.
+    blocks.has_launched = True
+    return server

@@ -8,12 +8,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from assistant.batch import safe_ask
 from assistant.models import Answer, ErrorReply
-from documents.errors import AssistantError, NoticeError
 from documents.ledger import format_pct
 from documents.models import Notice, Target
 from ui import render
@@ -27,9 +25,6 @@ EXAMPLES = [
 ]
 ALL_STATUSES = "全部状态"
 _PARAGRAPH_ID = re.compile(r"^\s*[pP]?0*(\d{1,4})\s*$")
-
-
-MAX_UPLOAD_BYTES = 5_000_000
 
 
 class AssistantLike(Protocol):
@@ -230,18 +225,5 @@ def notice_html(assistant: AssistantLike, doc_id: str | None, find: str = "") ->
     return render.notice_html(notice, hits, needle=find, message=message)
 
 
-def add_notice(assistant: AssistantLike, path: str | None) -> tuple[str, list[tuple[str, str]], str | None]:
-    """Add an uploaded .txt notice; returns (message html, notice choices, notice to show). Never raises."""
-    choices = notice_choices(assistant)
-    if not path:
-        return render.message_html("请选择一个 .txt 通报文件。", ok=False), choices, None
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_UPLOAD_BYTES:
-            raise NoticeError(f"{file.name}: larger than {MAX_UPLOAD_BYTES // 1_000_000} MB")
-        message = assistant.add_notice(file.name, file.read_bytes())
-    except (AssistantError, OSError) as exc:
-        return render.message_html(f"未添加:{exc}", ok=False), choices, None
-    added = notice_choices(assistant)
-    new = next((doc for _, doc in added if doc not in {d for _, d in choices}), None)
-    return render.message_html(f"已添加并索引:{message}。刷新页面后各标签页都会包含它。", ok=True), added, new
+def notice_ids(assistant: AssistantLike) -> tuple[str, ...]:
+    return tuple(n.doc_id for n in assistant.notices)

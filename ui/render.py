@@ -272,6 +272,12 @@ def series_html(series: Sequence[dict[str, object]]) -> str:
     return f'<div class="chart" id="series"><div class="panel-title">跨期进度</div>{caption}{"".join(lines)}</div>'
 
 
-def message_html(text: str, ok: bool) -> str:
-    """A one-line result message (escaped)."""
-    return f'<div class="upload-message {"ok" if ok else "error"}">{esc(text)}</div>'
+def upload_html(suffixes: tuple[str, ...]) -> str:
+    """The upload control: the browser sends the chosen file's bytes to POST /api/notices (see style.UPLOAD_JS)."""
+    accept = ",".join(suffixes)
+    kinds = " / ".join(suffixes)
+    return (
+        f'<div class="upload"><label class="upload-pick">选择 {esc(kinds)} 通报文件'
+        f'<input type="file" accept="{esc(accept)}"></label>'
+        '<div class="upload-message" role="status" aria-live="polite"></div></div>'
+    )

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from assistant.settings import Settings
 from ui.handlers import AssistantLike
-from ui.server import create_api
+from ui.server import create_api, exposure_warning
 
 HOLDING_PAGE = (
     b'<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1">'
@@ -49,8 +49,8 @@ class AfterFirstAnswer:
 class DeferredChat:
     """An ASGI app at /: a holding page until the gradio chat is ready, then the chat."""
 
-    def __init__(self, assistant: AssistantLike) -> None:
-        self._assistant = assistant
+    def __init__(self, assistant: AssistantLike, settings: Settings | None = None) -> None:
+        self._assistant, self._settings = assistant, settings
         self._app: Any = None
         self._failed: str | None = None
         self._stack = contextlib.AsyncExitStack()
@@ -73,7 +73,7 @@ class DeferredChat:
         try:
             from ui.app import create_server  # imports gradio
 
-            inner = create_server(self._assistant, with_api=False)
+            inner = create_server(self._assistant, self._settings, with_api=False)
             asyncio.run_coroutine_threadsafe(self._start(inner), loop).result()
         except Exception as exc:  # noqa: BLE001 - the API keeps answering; the page says what failed
             self._failed = f"{exc.__class__.__name__}: {exc}"
@@ -107,10 +107,10 @@ class DeferredChat:
         await send({"type": "http.response.body", "body": body})
 
 
-def build(assistant: AssistantLike) -> tuple[FastAPI, DeferredChat]:
+def build(assistant: AssistantLike, settings: Settings | None = None) -> tuple[FastAPI, DeferredChat]:
     """The API with the deferred chat mounted at /; the chat starts loading when the server starts."""
-    api = create_api(assistant)
-    chat = DeferredChat(assistant)
+    api = create_api(assistant, settings)
+    chat = DeferredChat(assistant, settings)
     previous = api.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -132,6 +132,9 @@ def serve(settings: Settings) -> None:
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     from assistant.core import ensure_ready
 
+    warning = exposure_warning(settings.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(
         "Tongbao QA: loading notices, model and index (the first run converts the model and builds the index)…",
         flush=True,
@@ -141,6 +144,6 @@ def serve(settings: Settings) -> None:
         from assistant.workers import AnswerPool
 
         assistant = AnswerPool(assistant, settings.workers)  # forked now, before the server starts its threads
-    api, chat = build(assistant)
+    api, chat = build(assistant, settings)
     print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
     uvicorn.run(AfterFirstAnswer(api, chat), host=settings.host, port=settings.port, log_level="warning")

@@ -34,6 +34,34 @@ element.addEventListener('click', (event) => {
 });
 """
 
+# The upload sends the file's bytes to the JSON API (never a server path), shows its reply as text, and on
+# success asks the server to refresh every view that lists notices.
+UPLOAD_JS = """
+const input = element.querySelector('input[type=file]');
+const message = element.querySelector('.upload-message');
+const show = (kind, text) => { message.className = 'upload-message ' + kind; message.textContent = text; };
+input.addEventListener('change', async () => {
+  const file = input.files && input.files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  show('busy', '正在检查并索引 ' + file.name + '…');
+  try {
+    const response = await fetch('api/notices', {method: 'POST', body: form});
+    const reply = await response.json().catch(() => ({}));
+    if (response.ok && reply.doc_id) {
+      show('ok', '已添加并索引:' + reply.message + '。各标签页已更新。');
+      trigger('click', {added: reply.doc_id});
+    } else {
+      show('error', '未添加:' + (reply.error || reply.detail || ('HTTP ' + response.status)));
+    }
+  } catch (error) {
+    show('error', '未添加:无法连接服务器(' + error + ')');
+  }
+  input.value = '';
+});
+"""
+
 # The notice view scrolls to the found paragraph after every update; outline links scroll without touching the URL.
 NOTICE_JS = """
 const reveal = () => setTimeout(() => {
@@ -58,6 +86,9 @@ CSS = """
 .upload-message { padding: 8px 12px; border-radius: 8px; margin-top: 6px; }
 .upload-message.ok { background: #ecfdf5; color: #065f46; }
 .upload-message.error { background: #fef2f2; color: #991b1b; }
+.upload-message.busy { background: #eff6ff; color: #1e40af; }
+.upload-message:empty { display: none; }
+.upload-pick { display: inline-flex; gap: 10px; align-items: center; cursor: pointer; }
 
 .series-row { display: flex; gap: 12px; align-items: center; padding: 6px 0; border-bottom: 1px solid #f1f5f9; }
 .series-row .chart-label { width: 36%; }

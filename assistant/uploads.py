@@ -1,0 +1,68 @@
+"""Adding a notice while the app runs: one upload at a time, saved all or nothing, indexed, then swapped in.
+
+The upload is generic over the file's bytes and name: the name gives the id (documents.files.notice_name), the
+bytes are read by the one decoding function the loader uses too (documents.loading.decode_notice), and the very
+bytes are saved, so the notice read at the next start is the notice indexed now.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from documents.errors import NoticeError
+from documents.files import name_taken, notice_name, sweep_partial_writes, write_new_file
+from documents.loading import decode_notice, text_fingerprint
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+
+_locks: dict[Path, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(folder: Path) -> threading.Lock:
+    """One lock per documents folder, shared by every Assistant of this process that serves it."""
+    key = folder.resolve()
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def add_notice(assistant: Assistant, name: str, raw: bytes) -> str:
+    """Check, save, index and swap in one uploaded notice, all under the folder's lock; returns a message.
+
+    A refused file (bad name, not readable as a notice, too large, empty, a duplicate, a name in use) raises
+    NoticeError and changes nothing. If indexing fails the saved file is removed again.
+    """
+    settings = assistant.settings
+    folder = Path(settings.documents)
+    with _lock_for(folder):
+        chosen = notice_name(name)
+        decoded = decode_notice(raw, chosen.filename, settings.max_notice_bytes)
+        fingerprint = text_fingerprint(decoded.text)
+        same = next((n for n in assistant.notices if text_fingerprint(n.text) == fingerprint), None)
+        if same is not None:
+            raise NoticeError(f"{chosen.filename}: the same text as the notice {same.doc_id} already loaded")
+        clash = name_taken(folder, chosen.doc_id)
+        if clash is not None or any(n.doc_id == chosen.doc_id for n in assistant.notices):
+            raise NoticeError(f"{chosen.filename}: a notice named {chosen.doc_id} already exists; rename the file")
+        sweep_partial_writes(folder)
+        try:
+            saved = write_new_file(folder, chosen.filename, raw)
+        except FileExistsError:
+            raise NoticeError(f"{chosen.filename}: a notice named {chosen.doc_id} already exists") from None
+        except OSError as exc:
+            raise NoticeError(f"{chosen.filename}: could not be saved ({exc.strerror or exc})") from None
+        try:
+            fresh = type(assistant).load(settings, progress=None)
+        except BaseException:
+            saved.unlink(missing_ok=True)
+            raise
+        notice = next((n for n in fresh.notices if n.doc_id == chosen.doc_id), None)
+        if notice is None:  # the loader skipped it after all: say why, and leave the folder as it was
+            saved.unlink(missing_ok=True)
+            problem = next((p for p in fresh.corpus.problems if chosen.filename in p), "it could not be read")
+            raise NoticeError(f"{chosen.filename}: not added: {problem}")
+        assistant.adopt(fresh)
+    return f"added {notice.doc_id}: {notice.title} ({len(notice.paragraphs)} paragraphs)"
