@@ -10,6 +10,7 @@ evidence the Chinese path has. The dictionary is CC-CEDICT (CC BY-SA 4.0), shipp
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from functools import lru_cache
 from importlib.resources import files
@@ -181,6 +182,18 @@ class EnglishBridge:
     """Maps English words and phrases to Chinese words that occur in the given notices."""
 
     def __init__(self, notices: list[Notice]) -> None:
+        # Built on the first English question: CC-CEDICT takes seconds to read, and most questions are Chinese.
+        self._notices = notices
+        self._built = False
+        self._build_lock = threading.Lock()
+
+    def _build(self) -> None:
+        with self._build_lock:
+            if not self._built:
+                self._build_tables(self._notices)
+                self._built = True
+
+    def _build_tables(self, notices: list[Notice]) -> None:
         vocabulary = {
             w for n in notices for w in jieba.cut_for_search(normalize(n.text)) if len(w) >= 2 and w.isalpha()
         }
@@ -213,6 +226,7 @@ class EnglishBridge:
 
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names (Beijing, Huangshi) whose Chinese forms occur in no notice: places not covered."""
+        self._build()
         names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b", question.strip())
         return [
             n for n in names
@@ -225,6 +239,7 @@ class EnglishBridge:
 
     def term_groups(self, question: str) -> list[list[str]]:
         """For each English word or phrase with a translation in the notices: its Chinese words."""
+        self._build()
         words = re.findall(r"[a-z][a-z0-9]*", question.lower())
         found: list[list[str]] = []
         used: set[int] = set()

@@ -110,11 +110,14 @@ def build(
     rebuild: Annotated[bool, typer.Option(help="rebuild even if the index is current")] = False,
     documents: DocumentsOption = None,
 ) -> None:
-    """Prepare the embedding model and the index (converting and building only what is missing)."""
+    """Prepare the embedding model, its ONNX export and the index (converting and building only what is missing)."""
     from assistant.core import ensure_ready
+    from index.embedder import prepare_encoder
 
     try:
-        assistant = ensure_ready(_settings(documents), rebuild=rebuild)
+        settings = _settings(documents)
+        prepare_encoder(settings.model, settings.cache_dir, progress=lambda line: typer.echo(line, err=True))
+        assistant = ensure_ready(settings, rebuild=rebuild)
     except AssistantError as exc:
         _fail(str(exc))
     manifest = assistant.index.manifest
@@ -172,7 +175,7 @@ def serve(
 ) -> None:
     """Start the web chat (builds the model cache and index first if missing)."""
     try:
-        from ui.app import serve as serve_app
+        from ui.serve import serve as serve_app
     except ImportError as exc:
         _fail(f"the web UI is not available: {exc}")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -37,7 +38,10 @@ class Assistant:
             for doc_id, entry in self.library.entries.items()
             for row in ledger_rows(entry.notice, entry.facts, self.pipeline.pairs[doc_id])
         ]
-        self._lock = threading.Lock()  # one answer at a time: jieba and bm25s promise no thread safety
+        self._lock = threading.Lock()  # guards the swap in add_notice
+        # The index layer, jieba and the pipeline are safe to share between threads (tests/test_fast_start.py);
+        # settings.answer_lock brings back the old one-answer-at-a-time lock, for comparison.
+        self._answer_lock = threading.Lock() if settings.answer_lock else contextlib.nullcontext()
 
     @classmethod
     def load(
@@ -52,7 +56,7 @@ class Assistant:
         if progress:
             for problem in corpus.problems:
                 progress(f"skipped: {problem}")
-        encoder = load_encoder(settings.model, settings.cache_dir)
+        encoder = load_encoder(settings.model, settings.cache_dir, settings.encoder)
         index = open_index(corpus.notices, encoder, settings.index_dir, rebuild=rebuild, progress=progress)
         return cls(settings, corpus, index, encoder)
 
@@ -76,17 +80,18 @@ class Assistant:
     def ask(self, question: str, history: list[Answer] | None = None, doc_ids: list[str] | None = None) -> Answer:
         """Answer one question (QuestionError for an unusable one); follow-ups use `history`; `doc_ids` scopes the
         answer to chosen notices."""
-        spec = self._resolve(question, history or [])
-        with self._lock:
-            return self.pipeline.answer(spec, doc_ids)
+        pipeline = self.pipeline  # one consistent snapshot, even if add_notice swaps it meanwhile
+        spec = self._resolve(question, history or [], pipeline.library)
+        with self._answer_lock:
+            return pipeline.answer(spec, doc_ids)
 
-    def _resolve(self, question: str, history: list[Answer]) -> QuestionSpec:
-        spec = understand(question, self.library.gazetteer, self.settings.max_question_chars)
+    def _resolve(self, question: str, history: list[Answer], library: Library) -> QuestionSpec:
+        spec = understand(question, library.gazetteer, self.settings.max_question_chars)
         previous = next((a for a in reversed(history) if not a.refused), None)
         if previous is None or not self._is_follow_up(spec):
             return spec
         context = (previous.context or previous.question)[-200:]  # the topic, not an ever-growing transcript
-        merged = understand(f"{context} {spec.text}", self.library.gazetteer, self.settings.max_question_chars * 2)
+        merged = understand(f"{context} {spec.text}", library.gazetteer, self.settings.max_question_chars * 2)
         return merged.model_copy(update={"raw": question, "context": context})
 
     @staticmethod

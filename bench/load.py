@@ -8,6 +8,7 @@ Starts the app itself on a free loopback port unless --url names one; stops by i
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import socket
@@ -17,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -47,10 +49,14 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 def wait_until_up(url: str, seconds: float = 300) -> None:
+    """Until the whole app is up: the API answers at once, the chat at / once gradio has loaded (see ui.serve)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+            if (
+                httpx.get(f"{url}/api/health", timeout=2).status_code == 200
+                and httpx.get(url, timeout=5).status_code == 200
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -58,17 +64,61 @@ def wait_until_up(url: str, seconds: float = 300) -> None:
     raise TimeoutError(f"{url} did not come up within {seconds:.0f} s")
 
 
-def _ask(client: httpx.Client, question: str, history: list[dict] | None = None) -> tuple[dict, float]:
+class _Client:
+    """One keep-alive connection with the standard library: a load generator light enough not to starve the server
+    it measures on a 2-core machine (httpx costs the client about as much CPU per request as the server's HTTP)."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._host, self._port = parts.hostname or "127.0.0.1", parts.port or 80
+        self._connection: http.client.HTTPConnection | None = None
+
+    def post(self, path: str, payload: dict, timeout: float) -> tuple[int, bytes]:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        for attempt in (0, 1):  # a keep-alive connection the server closed meanwhile is reopened once
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+            try:
+                self._connection.request("POST", path, body, {"Content-Type": "application/json"})
+                response = self._connection.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, OSError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> _Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class LoadError(Exception):
+    pass
+
+
+def _ask(client: _Client, question: str, history: list[dict] | None = None) -> tuple[dict, float]:
     started = time.perf_counter()
-    response = client.post("/api/ask", json={"question": question, "history": history or []}, timeout=120)
+    try:
+        status, body = client.post("/api/ask", {"question": question, "history": history or []}, timeout=120)
+    except (http.client.HTTPException, OSError) as exc:
+        raise LoadError(f"{exc.__class__.__name__}: {exc}") from exc
     elapsed = time.perf_counter() - started
-    response.raise_for_status()
-    return response.json(), elapsed
+    if status != 200:
+        raise LoadError(f"HTTP {status}: {body[:200]!r}")
+    return json.loads(body), elapsed
 
 
 def reference_answers(url: str, questions: list[str]) -> dict[str, str]:
     """Each question asked alone, before the load: what every answer under load must equal."""
-    with httpx.Client(base_url=url) as client:
+    with _Client(url) as client:
         return {q: _ask(client, q)[0].get("answer", "") for q in questions}
 
 
@@ -77,7 +127,7 @@ def _client_loop(
 ) -> None:
     first, follow_up, paragraph = CONVERSATIONS[number % len(CONVERSATIONS)]
     turn = number
-    with httpx.Client(base_url=url) as client:
+    with _Client(url) as client:
         while time.monotonic() < stop:
             turn += 1
             try:
@@ -96,7 +146,7 @@ def _client_loop(
                     tally.latencies.append(elapsed)
                     if answer.get("answer", "") != expected[question]:
                         tally.mismatches.append(f"client {number}: {question!r} answered differently under load")
-            except (httpx.HTTPError, ValueError) as exc:
+            except (LoadError, ValueError) as exc:
                 with tally.lock:
                     tally.errors.append(f"client {number}: {exc.__class__.__name__}: {exc}")
 

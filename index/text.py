@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 from opencc import OpenCC
 
+from index import jieba_tables
+
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+JIEBA_CACHE = "jieba.cache"
 _T2S = OpenCC("t2s")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[{_CJK}]+|\d+[a-z]+|-?\d+(?:\.\d+)?%?|[a-z][a-z0-9+]*")
@@ -63,6 +67,15 @@ def tokenize(text: str) -> list[str]:
             if run.endswith("%"):
                 tokens.append(run[:-1])
     return tokens
+
+
+def use_cache_dir(folder: Path) -> None:
+    """Read jieba's dictionaries from SQLite tables in the cache folder (written once; see index.jieba_tables).
+
+    If they cannot be written there, jieba builds its dictionary itself, caching it in the same folder.
+    """
+    if not jieba_tables.use_tables(folder) and not jieba.dt.initialized and folder.is_dir():
+        jieba.dt.tmp_dir, jieba.dt.cache_file = str(folder), JIEBA_CACHE
 
 
 def has_cjk(text: str) -> bool:

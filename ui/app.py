@@ -6,13 +6,11 @@ Only the `ui` package imports gradio. Handlers live in `ui.handlers` (pure funct
 from __future__ import annotations
 
 import os
-import sys
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # no analytics, no version check, whatever the caller's env
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402 - the environment above must be set before gradio reads it
-import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from assistant.ledger_view import ledger_series  # noqa: E402
@@ -20,7 +18,7 @@ from assistant.settings import Settings  # noqa: E402
 from documents.loading import NOTICE_SUFFIXES  # noqa: E402
 from ui import handlers, render, style  # noqa: E402
 from ui.handlers import AssistantLike, ChatState  # noqa: E402
-from ui.server import create_api, exposure_warning  # noqa: E402
+from ui.server import create_api  # noqa: E402
 
 PLACEHOLDER = "**问问督查通报里的数字**\n\n例如:5G基站建设进度?失业率控制得怎么样?每个答案都附原文段落。"
 HERO = (
@@ -246,28 +244,19 @@ def build_app(assistant: AssistantLike) -> gr.Blocks:
 
 
 def serve(settings: Settings) -> None:
-    """Load the notices, model and index (building what is missing, with progress on the console) and serve."""
-    from assistant.core import ensure_ready
+    """Serve the app (see ui.serve: the API answers first, the chat is mounted when gradio has loaded)."""
+    from ui.serve import serve as serve_deferred
 
-    warning = exposure_warning(settings.host)
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
-    print(
-        "Tongbao QA: loading notices, model and index (the first run converts the model and builds the index)…",
-        flush=True,
-    )
-    assistant = ensure_ready(settings)
-    print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
-    uvicorn.run(create_server(assistant, settings), host=settings.host, port=settings.port, log_level="warning")
+    serve_deferred(settings)
 
 
-def create_server(assistant: AssistantLike, settings: Settings | None = None) -> FastAPI:
-    """One ASGI app: the JSON API under /api and the gradio chat at /."""
+def create_server(assistant: AssistantLike, settings: Settings | None = None, with_api: bool = True) -> FastAPI:
+    """One ASGI app: the JSON API under /api (unless `with_api` is False) and the gradio chat at /."""
     settings = settings or getattr(assistant, "settings", None) or Settings()
     blocks = build_app(assistant)
     blocks.queue(default_concurrency_limit=4)
     server = gr.mount_gradio_app(
-        create_api(assistant, settings),
+        create_api(assistant, settings) if with_api else FastAPI(),
         blocks,
         path="/",
         theme=style.theme(),
