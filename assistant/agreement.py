@@ -21,6 +21,8 @@ def disagreement(spec: QuestionSpec, ask: Ask, route: Route, fact: Fact, wide: s
         stem = normalize(split_level(place)[0])
         if stem not in wide and stem not in normalize(paragraph) and not (fact.scope.name and stem in fact.scope.name):
             return f"not about {place}"
+    if fact.scope.name and (route.named_place or spec.scope) and normalize(fact.scope.name[:-1]) not in spec.text:
+        return f"scope {fact.scope.name} ≠ the notice's own"  # 天水市社零 is not 甘肃's
     if spec.scope is not None and fact.scope.level != spec.scope:
         return f"scope {fact.scope.label or '?'} ≠ {spec.scope.value}"
     if spec.scope is None and fact.role == FactRole.COMPARISON and not route.sub_places:

@@ -87,6 +87,23 @@ def _pair_for(fact: Fact, pairs: list[FactPair]) -> FactPair | None:
     return next((p for p in pairs if p.actual.id == fact.id or p.target.id == fact.id), None)
 
 
+def _piece(text: str, fact: Fact) -> str:
+    """The clause of a figure, narrowed to its 、-piece when the clause lists several figures (投资10亿元以上项目10个、
+    亿元以上项目100个 → 亿元以上项目100个)."""
+    start, end = fact.clause
+    clause = text[start:end]
+    pieces, at = [], start
+    for piece in clause.split("、"):
+        pieces.append((at, at + len(piece)))
+        at += len(piece) + 1
+    if len(pieces) > 1:
+        holding = [p for p in pieces if p[0] <= fact.quantity.start < p[1]]
+        with_figure = sum(bool(re.search(r"\d", text[a:b])) for a, b in pieces)
+        if holding and with_figure == len(pieces):
+            start, end = holding[0]
+    return _LEAD_MARK.sub("", text[start:end].strip(" ,，;；。"))
+
+
 def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -> tuple[str, Refusal | None]:
     """The target and the computed progress for a progress or target question, when the quote lacks them."""
     fact = match.fact
@@ -109,8 +126,7 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     draft.figure(target)
     draft.figure(actual)
     target_text = draft.library.notice(target.doc_id).paragraph(target.paragraph_id).text
-    clause = target_text[target.clause[0] : target.clause[1]].strip(" ,，;；。")
-    clause = _LEAD_MARK.sub("", clause)
+    clause = _piece(target_text, target)
     extra = ""
     if target.quantity.text not in quoted and clause not in draft.shown:
         extra = (f"; target: “{clause}”[{marker}]" if spec.english else f";目标:{clause}[{marker}]")

@@ -17,7 +17,7 @@ from assistant.gates import Reason, Refusal
 from assistant.retrieve import Evidence
 from assistant.route import Route
 from assistant.scoring import Scoring
-from assistant.terms import group_recall, missing_words, precision, recall
+from assistant.terms import group_recall, missing_words, naming_words, precision, recall
 from assistant.understand import Ask, QuestionSpec, Want
 from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
@@ -67,11 +67,6 @@ def _glossary_terms(question: str) -> list[str]:
     """The genre terms an English question names through the vocabulary's glossary (gdp → 地区生产总值)."""
     english = vocabulary().english
     return [normalize(english[k]) for k in english if re.search(rf"\b{re.escape(k)}\b", question) and len(english[k]) >= 4]
-
-
-def _asks_own_place(spec: QuestionSpec) -> bool:
-    """Whether the question positively asks about a whole place (甘肃…, 全市…), so a county's figure is not it."""
-    return spec.scope is not None or bool(spec.place_keys) or any(spec.places)
 
 
 def _abbreviates_any(word: str, text: str) -> bool:
@@ -139,7 +134,8 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         lexical_score = lexical
     dense = max(0.0, ((cosine or 0.0) - scoring.dense_floor) / (1 - scoring.dense_floor))
     typo = lexical >= scoring.typo_min_lexical and (cosine or 0.0) >= scoring.typo_dense
-    if lexical < scoring.min_coverage and not typo:
+    floor = scoring.min_coverage_en if spec.english else scoring.min_coverage
+    if lexical < floor and not typo:
         return f"names {lexical:.0%} of the asked terms"
     if not spec.english:
         missing = missing_words(terms, wide)
@@ -149,9 +145,6 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         missing = [t for t in _glossary_terms(spec.text) if t not in wide and not any(v in wide for v in vocabulary().variants(t))]
         if missing:  # GDP asked: 地区生产总值 (or a synonym) must be there
             return f"does not name {missing[0]}"
-    stem = fact.scope.name[:-1] if fact.scope.name else ""
-    if fact.scope.name and _asks_own_place(spec) and stem not in spec.text:
-        return f"scope {fact.scope.name} ≠ the notice's own"  # 天水市 社零 is not 甘肃's
     named = [n for n in re.findall(r"\d+(?:\.\d+)?", normalize(terms)) if not re.fullmatch(r"(?:19|20)\d\d", n)]
     if any(n not in wide for n in named):  # 那68个亿元以上项目: a figure the question names must be there
         return "the question's own figures are elsewhere"
@@ -205,7 +198,7 @@ def _nearness(fact: Fact, before: list[Match], scoring: Scoring, inherited: bool
     """A later part of a question (…,办结了多少?) is most likely answered beside the part before it."""
     if any(m.fact and m.fact.id == fact.id for m in before):
         if inherited:
-            return scoring.nearby_bonus * 2  # 增长多少?完成全年目标的几成?: the same measure's figure
+            return scoring.nearby_bonus * 5  # 增长多少?完成全年目标的几成?: the same measure's figure
         return -scoring.repeat_penalty  # 共涉及多少项?已完成几项?: a later part asks for another figure
     for m in before:
         if m.fact and m.doc_id == fact.doc_id and m.paragraph_id == fact.paragraph_id:
@@ -222,9 +215,12 @@ def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups:
             if year and year not in m.group():
                 continue  # 2022年有哪些: a 2021 notice's sentence answers only if it names 2022
             lexical = group_recall(spec_groups, m.group()) if spec_groups else recall(terms, m.group())
+            if not spec_groups and naming_words(terms) and not missing_words(terms, m.group()):
+                lexical = max(lexical, 0.75)  # every thing it names is there (黄金口 for 黄荆口 too)
             cosines = [c for s, e, c in evidence.clause_cosines.get(hit.chunk.id, []) if m.start() <= s < m.end()]
             cosine = max(cosines, default=0.0)
-            if lexical < scoring.status_min_coverage and not (lexical >= scoring.typo_min_lexical and cosine >= scoring.typo_dense):
+            floor = scoring.min_coverage_en if spec_groups else scoring.status_min_coverage
+            if lexical < floor and not (lexical >= scoring.typo_min_lexical and cosine >= scoring.typo_dense):
                 continue
             dense = max(0.0, (cosine - scoring.dense_floor) / (1 - scoring.dense_floor))
             told = scoring.status_bonus if _STATUS_WORDS.search(m.group()) else 0.0

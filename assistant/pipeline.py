@@ -7,6 +7,8 @@ decision (the spec, the notices routed to, the top hits, the facts matched and r
 
 from __future__ import annotations
 
+import re
+
 from assistant.bridge import EnglishBridge
 from assistant.compose import compose, merge_periods, refusal_answer
 from assistant.gates import Reason, Refusal
@@ -16,16 +18,22 @@ from assistant.retrieve import retrieve
 from assistant.route import Route, route
 from assistant.scoring import SCORING, Scoring
 from assistant.terms import has_content
-from assistant.understand import QuestionSpec, looks_like_code
+from assistant.understand import QuestionSpec, Want, looks_like_code
 from assistant.verify import verify
 from documents.library import Library
-from documents.reporting import period_mentions
 from documents.pairs import FactPair, pair_facts
+from documents.reporting import period_mentions
 from index.embedder import Encoder
 from index.search import HybridRetriever
 
+_FRAME_WORDS = frozenset(["目标", "完成", "情况", "进展", "项目", "工作", "多少", "数量", "季度", "年度", "全年", "今年", "去年", "年", "月", "市", "县", "区", "省", "全市", "城市", "政府"])
 
-_FRAME_WORDS = frozenset("目标 完成 情况 进展 项目 工作 多少 数量 季度 年度 全年 今年 去年 年 月 市 县 区 省 全市 城市 政府".split())
+
+def _told_in_words(spec: QuestionSpec) -> bool:
+    """A progress question that asks for no figure (建设进度, 进展如何): a sentence can answer it."""
+    return len(spec.asks) == 1 and spec.asks[0].want in (Want.PROGRESS, Want.FIGURE) and not re.search(
+        r"多少|几|率|百分|比例|how many|how much|percent|share", spec.text
+    )
 
 
 class Pipeline:
@@ -65,6 +73,11 @@ class Pipeline:
         if len(spec.periods) > 1 and any(a.period is None for a in spec.asks):
             return self._done(self._per_period(spec, routed), trace)
         answer, matching = self._one(spec, routed, trace)
+        if answer.refused and _told_in_words(spec):  # 市二医院建设进度: where a project stands, in words
+            as_status = spec.model_copy(update={"asks": [a.model_copy(update={"want": Want.STATUS}) for a in spec.asks]})
+            told, told_matching = self._one(as_status, routed, {})
+            if not told.refused:
+                answer, matching = told, told_matching
         return self._done(verify(spec, routed, answer, matching), trace)
 
     def _one(self, spec: QuestionSpec, routed: Route, trace: dict) -> tuple[Answer, Matching]:

@@ -19,6 +19,9 @@ class Scoring(BaseModel):
     min_coverage: float = Field(
         default=0.34, description="share of the question's terms a figure's clause group must name (typos aside)"
     )
+    min_coverage_en: float = Field(
+        default=0.25, description="the same for an English question, whose words come through a dictionary"
+    )
     typo_dense: float = Field(
         default=0.92, description="a clause this close in meaning may answer with less word overlap (typos)"
     )
