@@ -19,7 +19,7 @@ def safe_ask(
     if not isinstance(question, str):
         return ErrorReply(error="the question must be a string", question=None)
     try:
-        return assistant.ask(question, history, doc_ids)
+        return assistant.ask(question, history) if doc_ids is None else assistant.ask(question, history, doc_ids)
     except QuestionError as exc:
         return ErrorReply(error=str(exc), question=question[:200])
     except AssistantError as exc:

@@ -108,6 +108,13 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     """The target and the computed progress for a progress or target question, when the quote lacks them."""
     fact = match.fact
     spec = draft.spec
+    if fact is None and spec.asks[match.ask].want == Want.STATUS:  # 进度如何: a sentence with a paired figure
+        inside = [f for f in draft.library.facts_of(match.doc_id, match.paragraph_id)
+                  if match.span[0] <= f.quantity.start < match.span[1] and _pair_for(f, pairs)]  # fmt: skip
+        fact = next((f for f in inside if f.role in (FactRole.ACTUAL, FactRole.CUMULATIVE)), None)
+        match = match.model_copy(update={"fact": fact}) if fact else match
+        if fact is not None:
+            spec = spec.model_copy(update={"asks": [a.model_copy(update={"want": Want.PROGRESS}) for a in spec.asks]})
     if fact is None or spec.compares:  # 上半年比一季度多…: the two figures and their difference are the answer
         return "", None
     ask = spec.asks[match.ask]
@@ -143,6 +150,9 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
         draft.shown.add(pair.formula)
         value = pair.progress_pct.quantize(Decimal("0.1"))
         draft.derived.append(Derived(name="progress_pct", value=value, formula=pair.formula))
+        if pair.parts:  # 3 + 1 + 2 = 6: the sum is derived too
+            total = sum((f.quantity.value for f in [pair.actual, *pair.parts]), Decimal(0))
+            draft.derived.append(Derived(name="actual_total", value=total, formula=pair.formula.split(";")[0]))
         extra += f", so {pair.formula} of the target" if spec.english else f",完成{pair.formula}"
     elif ask.want == Want.PROGRESS and actual.kind in (FactKind.GROWTH, FactKind.LEVEL) and not stated:
         diff = actual.quantity.value - target.quantity.value

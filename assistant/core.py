@@ -64,12 +64,13 @@ class Assistant:
     def notices(self) -> list[Notice]:
         return self.corpus.notices
 
-    def add_notice(self, name: str, raw: bytes) -> str:
-        """Add an uploaded notice (see assistant.uploads): checked, saved all or nothing, indexed, swapped in.
+    def add_notice(self, name: str, raw: bytes, profile: dict[str, str] | None = None) -> str:
+        """Add an uploaded notice (see assistant.uploads): checked, saved all or nothing, indexed, swapped in;
+        `profile` (place, year, period) is saved beside it as its sidecar when the uploader gives it.
 
         A bad file raises NoticeError and changes nothing; uploads run one at a time.
         """
-        return uploads.add_notice(self, name, raw)
+        return uploads.add_notice(self, name, raw, profile)
 
     def adopt(self, fresh: Assistant) -> None:
         """Take over another Assistant's notices, index and answering state at once, between two answers."""

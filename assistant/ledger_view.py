@@ -76,8 +76,8 @@ def ledger_series(rows: list[Target], notices: list[Notice]) -> list[dict[str, o
     labels = {n.doc_id: period_label(n) for n in notices}
     groups: dict[tuple[str, str], list[Target]] = {}
     for row in rows:
-        if row.target is not None:
-            groups.setdefault((row.indicator, row.target.quantity.text), []).append(row)
+        if row.target is not None:  # the measure itself, whatever section heading it sits under
+            groups.setdefault((row.indicator.split(" › ")[-1], row.target.quantity.text), []).append(row)
     series = []
     for (indicator, target), members in groups.items():
         if len({m.doc_id for m in members}) < 2:

@@ -146,11 +146,11 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         if missing:  # GDP asked: 地区生产总值 (or a synonym) must be there
             return f"does not name {missing[0]}"
     named = [n for n in re.findall(r"\d+(?:\.\d+)?", normalize(terms)) if not re.fullmatch(r"(?:19|20)\d\d", n)]
-    if any(n not in wide for n in named):  # 那68个亿元以上项目: a figure the question names must be there
-        return "the question's own figures are elsewhere"
+    if any(n not in clause_text and n not in normalize(fact.topic) for n in named):
+        return "the question's own figures are elsewhere"  # 那68个亿元以上项目, 10亿元以上的项目: it names the subject
     if ask.counted and ask.counted not in wide and not _abbreviates_any(ask.counted, wide):
         return f"does not count {ask.counted}"  # 多少个小区: the figure must count 小区
-    if ask.focus and ask.focus not in clause_text and ask.focus in wide and not ask.inherited:
+    if ask.focus and ask.focus not in clause_text and ask.focus in wide and not ask.inherited and not named:
         return f"a neighbour: the asked {ask.focus} is another clause"  # 新认定多少家 ≠ 高新技术企业总数
     if _role_fit(ask, fact) < 0 and ask.want == Want.FIGURE:
         return f"a {fact.role.value}, not a result"

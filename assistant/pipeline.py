@@ -62,23 +62,26 @@ class Pipeline:
                       if not any(e.profile.names_key(n) for e in self.library.entries.values())
                       and any(h in e.notice.text for e in self.library.entries.values())]  # fmt: skip
             spec = spec.model_copy(update={"places": list(dict.fromkeys(spec.places + inside))})
+            english_names = {h: n.title() for n, heads in self.bridge.names(spec.raw).items() for h in heads}
+        else:
+            english_names = {}
         routed = route(spec, self.library, foreign)
         if doc_ids is not None and routed.refusal is None:
             routed = routed.model_copy(update={"doc_ids": [d for d in routed.doc_ids if d in doc_ids]})
         trace["route"] = routed.model_dump(mode="json")
         if routed.refusal is not None:
-            return self._done(refusal_answer(spec, routed.refusal), trace)
+            return self._done(refusal_answer(spec, routed.refusal), trace, english_names)
         if not routed.doc_ids:
             return self._done(refusal_answer(spec, Refusal(reason=Reason.NOTHING_FOUND)), trace)
         if len(spec.periods) > 1 and any(a.period is None for a in spec.asks):
-            return self._done(self._per_period(spec, routed), trace)
+            return self._done(self._per_period(spec, routed), trace, english_names)
         answer, matching = self._one(spec, routed, trace)
         if answer.refused and _told_in_words(spec):  # 市二医院建设进度: where a project stands, in words
             as_status = spec.model_copy(update={"asks": [a.model_copy(update={"want": Want.STATUS}) for a in spec.asks]})
             told, told_matching = self._one(as_status, routed, {})
             if not told.refused:
                 answer, matching = told, told_matching
-        return self._done(verify(spec, routed, answer, matching), trace)
+        return self._done(verify(spec, routed, answer, matching), trace, english_names)
 
     def _one(self, spec: QuestionSpec, routed: Route, trace: dict) -> tuple[Answer, Matching]:
         evidence = retrieve(spec, routed, self.retriever, self.encoder, self.scoring)
@@ -109,5 +112,9 @@ class Pipeline:
         )
 
     @staticmethod
-    def _done(answer: Answer, trace: dict) -> Answer:
-        return answer.model_copy(update={"trace": trace})
+    def _done(answer: Answer, trace: dict, names: dict[str, str] | None = None) -> Answer:
+        text = answer.answer
+        if answer.refused and names:  # an English refusal names the place as the question did (Wuhan)
+            for head, name in names.items():
+                text = text.replace(f"{head}市", name).replace(head, name)
+        return answer.model_copy(update={"trace": trace, "answer": text})

@@ -198,6 +198,7 @@ def _scope_levels(text: str) -> list[Level]:
     return found or ([Level.NATION] if re.search(r"\bchina's\b|\bin china\b|nationwide|whole country", text) else [])
 
 
+_EN_SPLIT = re.compile(r"\?|,? and (?=what|how|which|when|by how|is|was|did)")
 _ASKS_SOMETHING = re.compile(r"多少|几|吗|呢|如何|怎样|怎么|哪|什么|是否|比例|占比|进度|率|情况|进展|排名|快于|慢于|没|\?|？")
 
 
@@ -286,7 +287,7 @@ def understand(raw: str, gazetteer: Gazetteer | None = None, max_chars: int = 50
     places = known + [n for n in ([] if english else place_names(text)) if not any(n in k or k in n for k in known)]
     periods = [p for _, _, p in period_mentions(cleaned if english else text, bases=True)]
     years = [y for _, _, y in year_mentions(text)]
-    parts = _parts(text) if not english else [text]
+    parts = _parts(text) if not english else [p for p in _EN_SPLIT.split(text) if p.strip()] or [text]
     parts = [p for p in parts if re.search(r"[\u4e00-\u9fffa-z0-9]", p)] or [text]
     asks: list[Ask] = []
     for part in parts:

@@ -85,8 +85,8 @@ class AnswerPool:
         for future in warming:
             future.result()
 
-    def add_notice(self, name: str, raw: bytes) -> str:
-        message = self.assistant.add_notice(name, raw)
+    def add_notice(self, name: str, raw: bytes, profile: dict[str, str] | None = None) -> str:
+        message = self.assistant.add_notice(name, raw, profile)
         with self._lock:
             old, self._pool = self._pool, self._fork()
         old.shutdown(wait=True)

@@ -118,7 +118,9 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
         and re.search(r"(?:同比|比|较)(?:上年|去年|上年同期|去年同期)?(?:增加|减少|多|少|增长|下降)$", before)
     ):
         return FactRole.COMPARISON  # 同比增加28.12亿元: the change, not the amount
-    if _PLAN_BEFORE.search(before):
+    plan = [m.end() for m in _PLAN_BEFORE.finditer(before)]
+    done_after = re.search(r"\d[^,，]*?(?:" + _DONE_VERB.pattern + ")", before[max(plan) :]) if plan else None
+    if plan and not done_after:  # 计划改造的145个小区中已开工13个: 13 is done; 计划累计完成7公里 is the plan
         return FactRole.PLAN
     if _CUMULATIVE.search(before):
         return FactRole.CUMULATIVE
@@ -140,9 +142,12 @@ def _scope(ctx: _Context, clause: Clause, q: Quantity, lead: str | None) -> Scop
 
 def _scope_in(text: str, ctx: _Context) -> Scope | None:
     """The nearest scope cue of a text (which ends with the figure's first characters, so that 全省第五位 reads as
-    a ranking frame)."""
+    a ranking frame); a list of places (海曙区、江北区、鄞州区…) is the whole, not one of them."""
     cues: list[tuple[int, Scope]] = []
-    for name in place_names(text):
+    named = [n for n in place_names(text) if split_level(n)[1] is not None]
+    if len(named) >= 2 and re.search("、".join(["[^、]*"] * 2), text):
+        named = []
+    for name in named if named else []:
         at = text.rfind(name)
         if split_level(name)[1] is None or ctx.profile.names_place(name):
             continue  # an unsuffixed word tagged as a place (大桥, 长城) names no scope
@@ -200,7 +205,9 @@ def read_facts(notice: Notice, profile: NoticeProfile) -> list[Fact]:
     """Every figure of every body paragraph, in reading order."""
     facts: list[Fact] = []
     for paragraph in notice.paragraphs:
-        if paragraph.kind == ParagraphKind.BODY or (paragraph.kind == ParagraphKind.TITLE and len(notice.paragraphs) <= 2):
+        if paragraph.kind in (ParagraphKind.BODY, ParagraphKind.HEADING) or (
+            paragraph.kind == ParagraphKind.TITLE and len(notice.paragraphs) <= 2
+        ):
             facts += paragraph_facts(paragraph, notice, profile)
     return facts
 
@@ -259,6 +266,8 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
             column = next((c for c in cells if c[0] <= q.start < c[1]), None)
             if column is not None:
                 role, period_override = _cell_reading(column[2], role, kind)
+                if column_role(column[2]) == ColumnRole.PROGRESS and q.kind == QuantityKind.PERCENT:
+                    kind = FactKind.COMPLETION  # 进度:23.6%
             facts.append(
                 Fact(
                     id=f"{notice.doc_id}:{paragraph.id}:{len(facts) + 1}",

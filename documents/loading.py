@@ -13,7 +13,7 @@ from documents.errors import NoticeError
 MAX_NOTICE_BYTES = 5 * 1024 * 1024  # a long notice is ~100 kB; 5 MB is far past any real one
 # what an upload accepts: decode_notice reads text only. A documents folder is read by documents.readers, which
 # takes every format (documents.readers.NOTICE_SUFFIXES); uploads accept them once they call read_notice_bytes.
-NOTICE_SUFFIXES = (".txt",)
+NOTICE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".xlsx")  # = documents.readers.FORMATS
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -70,7 +70,7 @@ class Section(BaseModel):
 
 
 class Notice(BaseModel):
-    doc_id: str = Field(description="file stem, e.g. 'xianning-2021-q1'")
+    doc_id: str = Field(description="file stem, e.g. '21-ningdu-2023-1-11'")
     path: str
     sha256: str
     title: str

@@ -63,6 +63,7 @@ def split_heading(body: str) -> tuple[str, str]:
 
 
 TITLE_MAX_CHARS = 50
+_REPORTS_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|万|亿|个|项|家|人|元|座|公里|亩|宗|件|所|条)")
 
 
 def _reads_as_body(line: str) -> bool:
@@ -130,7 +131,8 @@ def parse_notice(
             continue
         level, marker = found
         first, rest = split_heading(content[len(marker) :])
-        is_heading = not rest.strip() and len(content) <= HEADING_MAX_CHARS
+        # a numbered line that reports a figure (增长7.5%, 完成投资2.8亿元) is content even when it is short
+        is_heading = not rest.strip() and len(content) <= HEADING_MAX_CHARS and not _REPORTS_FIGURE.search(first)
         while stack and stack[-1].level >= level:
             stack.pop()
         parent = stack[-1] if stack else None

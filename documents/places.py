@@ -36,12 +36,12 @@ _ENGLISH_LEVEL = {
 }  # fmt: skip
 NATION_WORDS = re.compile(r"全国|国务院|国内生产总值|\b(?:china|national(?:ly)?|nationwide|state council)\b", re.I)
 # 全市 / 我县 / 本区: the notice's own place at that level; 省级 / 市级 name a programme's level, not a place.
-SCOPE_WORD = re.compile(r"(全|我|本)(省|市|县|区)(?!级|长|委|政府|直|场|民|政)")
+SCOPE_WORD = re.compile(r"(全|我|本)(省|市|县|区)(?!级|长|委|政府|直|场|民众|民意|政)")
 _NOT_PLACES = frozenset(
     "城市 全市 我市 本市 市区 城区 社区 小区 园区 景区 校区 片区 街区 辖区 新区 山区 库区 矿区 湖区 开发区 高新区 "
     "示范区 功能区 保税区 试验区 自贸区 集聚区 市场 都市 县域 县城 郊区 老城区 主城区 中心城区 各县 各区 各市 "
     "县市 县区 市县 区县 省市 省级 市级 县级 区级 六县市 全省 全县 全区 全国 本省 本县 本区 新建 改建 扩建 城镇 农村 "
-    "城乡 乡村 乡镇 街道 东部 西部 南部 北部 中部 沿海 内地 边境 根据地 中国 全球 世界 国际".split()
+    "城乡 乡村 乡镇 街道 东部 西部 南部 北部 中部 沿海 内地 边境 根据地 中国 全球 世界 国际 合龙 封顶".split()
 )
 _NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,5}?(?:自治区|省|市|县|区|州|旗)")
 

@@ -40,7 +40,7 @@ class NoticeProfile(BaseModel):
     doc_id: str
     title: str
     issuer: str | None = None
-    place: str | None = Field(default=None, description="the place's Chinese name as written, e.g. 咸宁市, 四川")
+    place: str | None = Field(default=None, description="the place's Chinese name as written, e.g. 宁都县, 四川")
     place_key: str | None = Field(default=None, description="its pinyin without the level, e.g. yueyanglou")
     level: Level | None = None
     year: int | None = None
@@ -166,15 +166,15 @@ def build_profile(notice: Notice, sidecar: dict[str, object] | None = None) -> N
     elif title_levels:
         level, sources["level"] = title_levels[0], "title"
     else:
+        cues = [_ISSUER_LEVEL.search(normalise(t)) for t in head[1:] if re.search(r"来源|督查|督察|办公室|报告显示", t)]
         levels = scope_levels(notice.title + "\n" + body) or scope_levels(" ".join(head))
-        cues = [_ISSUER_LEVEL.search(normalise(text)) for text in head[1:]]
-        if levels:
-            level = max(set(levels), key=levels.count)
-            sources["level"] = "body (全…/我…)"
-        elif any(cues):
+        if any(cues):  # 来自省政府督查室的报告: the issuer named in the first lines
             found = next(c for c in cues if c)
             level = Level.NATION if found.group(1) else Level(next(g for g in found.groups()[1:] if g))
             sources["level"] = "byline"
+        elif levels:  # the scope word the body uses most (全县…), the first one on a tie
+            level = max(dict.fromkeys(levels), key=levels.count)
+            sources["level"] = "body (全…/我…)"
     if level == Level.NATION:
         place = "全国"
 

@@ -238,3 +238,39 @@ def test_an_uploaded_notice_shows_in_every_tab_without_a_restart(session: Sessio
     other.locator("#notice-doc input").click()
     sync_api.expect(other.get_by_role("option", name=re.compile("liyang-2022-h1"))).to_be_visible()
     context.close()
+
+
+def test_every_format_uploads_and_every_bad_file_is_refused(session: Session, tmp_path: Path) -> None:
+    """Runs after the .txt upload: a table notice as .docx is added; the same table as .xlsx and .pdf, and the Q1
+    notice as a web page, are read and refused as the same text; a bad file of each kind is refused by name."""
+    from tests.fixtures import formats
+    from tests.fixtures.font import cjk_font
+
+    font = cjk_font(formats.all_text(), tmp_path / "font.ttf")
+    page = session.page
+    page.get_by_role("tab", name=re.compile("通报原文")).click()
+    page.get_by_text("添加一份通报").click()
+    message = page.locator("#upload .upload-message")
+    badge = page.locator("#hero .badge")
+    count = int(re.search(r"\d+", badge.inner_text()).group())
+
+    def upload(path: Path, expected: str) -> None:
+        page.set_input_files("#upload input[type=file]", str(path))
+        sync_api.expect(message).to_contain_text(expected, timeout=3 * ANSWER_MS)
+
+    upload(formats.table_docx(tmp_path / "targets-2024-q1.docx"), "已添加并索引")
+    count += 1
+    sync_api.expect(badge).to_have_text(f"{count} 份通报")
+    for same in (formats.table_xlsx(tmp_path / "targets.xlsx"), formats.table_pdf(tmp_path / "targets.pdf", font),
+                 formats.q1_html(tmp_path / "q1.html")):  # fmt: skip
+        upload(same, "same text")
+    good_docx = formats.q1_docx(tmp_path / "q1.docx")
+    for bad in (formats.corrupt_docx(tmp_path / "broken.docx", good_docx),
+                formats.encrypted_pdf(tmp_path / "locked.pdf", font), formats.scanned_pdf(tmp_path / "scan.pdf"),
+                formats.chrome_only_html(tmp_path / "nav.html"), formats.empty_table_xlsx(tmp_path / "empty.xlsx")):  # fmt: skip
+        upload(bad, bad.name)
+        sync_api.expect(message).to_contain_text("未添加")
+    sync_api.expect(badge).to_have_text(f"{count} 份通报")
+    page.get_by_role("tab", name=re.compile("问答")).click()
+    reply = ask(session, "新建5G基站完成了多少?进度多少?")
+    assert "236" in reply and "23.6%" in reply

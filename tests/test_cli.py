@@ -45,7 +45,8 @@ def test_targets_json_validates_against_the_schema() -> None:
     result = runner.invoke(app, ["targets", "--format", "json"])
     assert result.exit_code == 0
     rows = LEDGER_SCHEMA.validate_json(result.stdout)
-    assert any(r.id == "t3.1" and r.doc_id == "xianning-2021-q1" for r in rows)
+    five_g = [r for r in rows if r.doc_id == "xianning-2021-q1" and r.target and r.target.quantity.text == "1000座"]
+    assert five_g and five_g[0].formula == "236 / 1000 = 23.6%"
 
 
 @pytest.mark.model
@@ -96,4 +97,4 @@ def test_targets_series_follows_a_target_across_periods() -> None:
     assert result.exit_code == 0
     series = {s["indicator"]: s for s in json.loads(result.stdout)}
     points = series["新开工亿元以上产业项目"]["points"]
-    assert [(p["period"], p["actual"]) for p in points] == [("2021年一季度", "36个"), ("2021年上半年", "80个")]
+    assert [(p["period"], p["actual"]) for p in points] == [("咸宁市 2021年一季度", "36个"), ("咸宁市 2021年上半年", "80个")]

@@ -252,3 +252,13 @@ def test_an_upload_killed_mid_write_leaves_no_file_and_can_be_uploaded_again(whe
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [*(p.name for p in BUNDLED_NOTICES.iterdir()), "killed.txt"]
     )
+
+
+def test_an_upload_may_carry_its_profile(tmp_path) -> None:
+    """Place, year and period given with an upload are saved as the notice's sidecar and read into its profile."""
+    from assistant import uploads
+
+    lines = uploads._profile_lines({"place": "宁都县", "year": "2023", "period": "1-11月"})
+    assert lines == ['place = "宁都县"', 'year = "2023"', 'period = "1-11月"']
+    with pytest.raises(NoticeError, match="not one of"):
+        uploads._profile_lines({"period": "sometime"})

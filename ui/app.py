@@ -62,7 +62,11 @@ def _chat_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.com
                 send = gr.Button("发送", variant="primary", scale=0, min_width=90, elem_id="send")
                 clear = gr.Button("清空", variant="secondary", scale=0, min_width=80, elem_id="clear")
             examples = gr.HTML(
-                render.examples_html(handlers.EXAMPLES), js_on_load=style.EXAMPLES_JS, elem_id="examples"
+                render.examples_html(handlers.examples(assistant)), js_on_load=style.EXAMPLES_JS, elem_id="examples"
+            )
+            scope = gr.Dropdown(
+                handlers.notice_choices(assistant), value=[], multiselect=True, label="只问这些通报(不选则问全部)",
+                elem_id="chat-scope",
             )
         with gr.Column(scale=2, min_width=320):
             panel = gr.HTML(render.empty_panel(), js_on_load=style.PANEL_JS, elem_id="cite-panel")
@@ -70,8 +74,8 @@ def _chat_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.com
     def start(message: str, chat: ChatState | None) -> tuple[str, list[dict[str, str]], str]:
         return "", handlers.pending_messages(chat, message), message
 
-    def answer(message: str, chat: ChatState | None) -> tuple[list[dict[str, str]], ChatState, str]:
-        return handlers.respond(assistant, message, chat)
+    def answer(message: str, chat: ChatState | None, chosen: list[str] | None) -> tuple[list[dict[str, str]], ChatState, str]:
+        return handlers.respond(assistant, message, chat, chosen)
 
     def start_example(chat: ChatState | None, evt: gr.EventData) -> tuple[str, list[dict[str, str]], str]:
         question = str((getattr(evt, "_data", None) or {}).get("question") or "")
@@ -82,7 +86,7 @@ def _chat_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.com
         send.click(start, [box, state], [box, chatbot, pending], queue=False),
         examples.click(start_example, state, [box, chatbot, pending], queue=False),
     ):
-        event.then(answer, [pending, state], [chatbot, state, panel], show_progress="minimal")
+        event.then(answer, [pending, state, scope], [chatbot, state, panel], show_progress="minimal")
     for clearing in (clear.click, chatbot.clear):
         clearing(handlers.clear_chat, None, [chatbot, state, panel], queue=False)
 

@@ -16,13 +16,16 @@ from documents.ledger import format_pct
 from documents.models import Notice, Target
 from ui import render
 
-EXAMPLES = [
-    "5G基站建设进度",
-    "失业率控制得怎么样",
-    "赤壁长江公路大桥东延段高速进展",
-    "How many 5G base stations were built in Q1?",
-    "黄石市一季度进出口增速是多少?",
-]
+def examples(assistant: AssistantLike) -> list[str]:
+    """Example questions made from the loaded notices' own facts (see assistant.examples)."""
+    from assistant.examples import example_questions
+
+    pipeline = getattr(assistant, "pipeline", None)
+    if pipeline is None:
+        return []
+    return example_questions(pipeline.library, pipeline.pairs)
+
+
 ALL_STATUSES = "全部状态"
 _PARAGRAPH_ID = re.compile(r"^\s*[pP]?0*(\d{1,4})\s*$")
 
@@ -37,7 +40,7 @@ class AssistantLike(Protocol):
 
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer: ...
 
-    def add_notice(self, name: str, raw: bytes) -> str: ...
+    def add_notice(self, name: str, raw: bytes, profile: dict[str, str] | None = None) -> str: ...
 
 
 Reply = Answer | ErrorReply
@@ -66,13 +69,15 @@ def pending_messages(state: ChatState | None, message: str) -> list[dict[str, st
 
 
 def respond(
-    assistant: AssistantLike, message: str, state: ChatState | None
+    assistant: AssistantLike, message: str, state: ChatState | None, doc_ids: list[str] | None = None
 ) -> tuple[list[dict[str, str]], ChatState, str]:
-    """Ask (follow-ups see this session's previous answers); errors become a friendly message, never a traceback."""
+    """Ask (follow-ups see this session's previous answers; `doc_ids` scopes the chat to chosen notices); errors
+    become a friendly message, never a traceback."""
     state = state or ChatState()
     if not isinstance(message, str) or not message.strip():
         return render.chat_messages(state.turns), state, panel_for(state)
-    reply = safe_ask(assistant, message, state.history)  # type: ignore[arg-type]
+    chosen = [d for d in doc_ids or [] if isinstance(d, str)] or None
+    reply = safe_ask(assistant, message, state.history, chosen)  # type: ignore[arg-type]
     turns = [*state.turns, (message, reply)]
     new_state = ChatState(turns=turns, selected=len(turns) - 1)
     return render.chat_messages(turns), new_state, panel_for(new_state)
@@ -194,7 +199,10 @@ def ledger_source(assistant: AssistantLike, doc_id: str, row_id: str) -> str:
 
 
 def notice_choices(assistant: AssistantLike) -> list[tuple[str, str]]:
-    return [(f"{n.title}({n.doc_id})", n.doc_id) for n in assistant.notices]
+    """Each notice by its place and period (its profile), then its title and id."""
+    from documents.series import profile_of
+
+    return [(f"{profile_of(n).label()} · {n.title[:24]}({n.doc_id})", n.doc_id) for n in assistant.notices]
 
 
 def default_notice(assistant: AssistantLike) -> str | None:

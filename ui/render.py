@@ -224,6 +224,31 @@ def _levels(sections: Sequence[Section], out: dict[str, int]) -> dict[str, int]:
     return out
 
 
+_SOURCE_ZH = {"header": "发文单位", "title": "标题", "file name": "文件名", "sidecar": "说明文件", "body": "正文",
+              "place name": "地名", "issuer": "发文机关", "byline": "来源行", "body (全…/我…)": "正文用语",
+              "header date": "发布日期", "body (spelled as the file name)": "正文"}  # fmt: skip
+
+
+def profile_html(notice: Notice) -> str:
+    """What the notice says about itself: place and level, year, period, kind, each with where it was read."""
+    from documents.series import profile_of
+
+    profile = profile_of(notice)
+    place = profile.place or (profile.place_key or "").title() or "未知"
+    fields = [
+        ("地区", f"{place}({profile.level.value if profile.level else '级别未知'})", "place"),
+        ("年份", str(profile.year) if profile.year else "未知", "year"),
+        ("期间", profile.period.label if profile.period else "未知", "period"),
+        ("类型", profile.kind or "未知", "kind"),
+    ]
+    items = "".join(
+        f'<span class="profile-field"><b>{name}</b> {esc(value)}'
+        f'<small>{esc(_SOURCE_ZH.get(profile.sources.get(key, ""), profile.sources.get(key, "")))}</small></span>'
+        for name, value, key in fields
+    )
+    return f'<div class="profile" id="notice-profile">{items}</div>'
+
+
 def notice_html(notice: Notice, hits: Iterable[str] = (), needle: str = "", message: str = "") -> str:
     """Metadata, outline and every paragraph anchored as `<p id="{doc_id}-{paragraph_id}">` with its id shown."""
     hits = set(hits)
@@ -245,6 +270,7 @@ def notice_html(notice: Notice, hits: Iterable[str] = (), needle: str = "", mess
     note = f'<div class="find-note">{esc(message)}</div>' if message else ""
     return (
         f'<div class="notice" data-doc="{esc(notice.doc_id)}"><h2 class="notice-title">{esc(notice.title)}</h2>'
+        f"{profile_html(notice)}"
         f'<dl class="meta">{meta}</dl>{note}<div class="notice-grid">'
         f'<nav class="toc"><div class="toc-title">目录 · 点击跳转</div>{_toc(notice.sections, notice.doc_id)}</nav>'
         f'<div class="notice-body">{"".join(paragraphs)}</div></div></div>'
@@ -279,5 +305,8 @@ def upload_html(suffixes: tuple[str, ...]) -> str:
     return (
         f'<div class="upload"><label class="upload-pick">选择 {esc(kinds)} 通报文件'
         f'<input type="file" accept="{esc(accept)}"></label>'
+        '<div class="upload-profile">可选,通报里没写时填写:'
+        '<input name="place" placeholder="地区,如 宁都县"><input name="year" placeholder="年份,如 2023">'
+        '<input name="period" placeholder="期间,如 1-11月 / 一季度"></div>'
         '<div class="upload-message" role="status" aria-live="polite"></div></div>'
     )

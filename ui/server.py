@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import traceback
 
-from fastapi import FastAPI, Request, UploadFile
+from fastapi import FastAPI, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -91,7 +91,13 @@ def create_api(assistant: AssistantLike, settings: Settings | None = None) -> Fa
         responses=problems,
         max_body_size=upload_limit + limits.UPLOAD_OVERHEAD_BYTES,
     )
-    def add_notice(request: Request, file: UploadFile) -> NoticeAdded | JSONResponse:
+    def add_notice(
+        request: Request,
+        file: UploadFile,
+        place: str | None = Form(default=None, max_length=40),
+        year: str | None = Form(default=None, max_length=4),
+        period: str | None = Form(default=None, max_length=20),
+    ) -> NoticeAdded | JSONResponse:
         if not limits.same_origin(request):
             return limits.error_response(403, "notices can be added from this app's own page only")
         name = file.filename or ""
@@ -99,7 +105,8 @@ def create_api(assistant: AssistantLike, settings: Settings | None = None) -> Fa
         if len(raw) > upload_limit:
             return limits.error_response(413, f"{name}: larger than the {upload_limit:,} bytes a notice may be")
         try:
-            message = assistant.add_notice(name, raw)
+            profile = {k: v for k, v in (("place", place), ("year", year), ("period", period)) if v and v.strip()}
+            message = assistant.add_notice(name, raw, profile) if profile else assistant.add_notice(name, raw)
         except AssistantError as exc:
             return limits.error_response(400, str(exc))
         except Exception as exc:  # noqa: BLE001 - the client gets a message, the server log the details

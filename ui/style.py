@@ -45,6 +45,9 @@ input.addEventListener('change', async () => {
   if (!file) return;
   const form = new FormData();
   form.append('file', file, file.name);
+  for (const field of element.querySelectorAll('.upload-profile input')) {
+    if (field.value.trim()) form.append(field.name, field.value.trim());
+  }
   show('busy', '正在检查并索引 ' + file.name + '…');
   try {
     const response = await fetch('api/notices', {method: 'POST', body: form});
@@ -149,6 +152,8 @@ mark { background: #fde68a; color: #111827; padding: 0 2px; border-radius: 3px; 
 .bar-label { font-size: 0.8rem; width: 4.5em; font-variant-numeric: tabular-nums; }
 .notice { line-height: 1.8; }
 .notice-title { font-size: 1.25rem; margin: 4px 0 10px; }
+.profile { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 4px 0 10px; font-size: 0.92em; }
+.profile-field small { color: #888; margin-left: 4px; }
 .meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 2px 18px;
   font-size: 0.85rem; background: var(--background-fill-secondary); padding: 10px 14px; border-radius: 10px;
   margin: 0 0 10px; }

@@ -1,0 +1,145 @@
+"""The fact table: every figure typed by subject, kind, role, period and scope; golden on the Q1 notice and on
+every real notice in ../shared/notices/real (read from there, never copied into the project)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.facts_view import FACTS_SCHEMA, render_facts
+from documents.corpus import BUNDLED_NOTICES, load_corpus, load_notice
+from documents.fact_reader import read_facts
+from documents.facts import Fact, FactKind, FactRole
+from documents.library import Library
+from documents.parser import parse_notice
+from documents.places import Level
+from documents.profile import build_profile
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "notices" / "real"
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"{REAL} is not here (CI and the dev machine have it)")
+GOLDEN = Path(__file__).resolve().parent / "data" / "facts-golden.json"
+Q1 = load_notice(BUNDLED_NOTICES / "xianning-2021-q1.txt")
+
+
+def _facts(text: str, doc_id: str = "notice") -> list[Fact]:
+    notice = parse_notice(text, doc_id)
+    return read_facts(notice, build_profile(notice))
+
+
+def _find(facts: list[Fact], text: str, measure: str = "", paragraph: str = "") -> Fact:
+    return next(
+        f for f in facts
+        if f.quantity.text == text and measure in f.measure and (not paragraph or f.paragraph_id == paragraph)
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def q1() -> list[Fact]:
+    return read_facts(Q1, build_profile(Q1))
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "kind", "role", "period"),
+    [
+        ("58.3%", "实现地区生产总值", FactKind.GROWTH, FactRole.ACTUAL, "一季度"),
+        ("10.5%", "实现地区生产总值", FactKind.GROWTH, FactRole.TARGET, "全年"),  # (目标10.5%)
+        ("4.5%以内", "城镇登记失业率", FactKind.LEVEL, FactRole.TARGET, "全年"),
+        ("1000座", "新建5G基站", FactKind.COUNT, FactRole.TARGET, "全年"),  # 3.新建5G基站1000座。…
+        ("236座", "新建5G基站", FactKind.COUNT, FactRole.ACTUAL, "一季度"),
+        ("428.6%", "工业技术改造投资", FactKind.GROWTH, FactRole.ACTUAL, "一季度"),
+        ("第四", "工业技术改造投资", FactKind.RANK, FactRole.ACTUAL, "一季度"),  # 全省排名第四: the same measure
+        ("120家", "计划申报高新技术企业", FactKind.COUNT, FactRole.PLAN, "一季度"),
+        ("100家", "通过认定", FactKind.COUNT, FactRole.PLAN, "一季度"),  # the plan goes on
+        ("101.73%", "占年度计划任务", FactKind.COMPLETION, FactRole.ACTUAL, "一季度"),
+        ("36.2%", "对“一带一路”国家出口总额", FactKind.SHARE, FactRole.ACTUAL, "一季度"),
+        ("28.12亿元", "预算安排民生支出", FactKind.AMOUNT, FactRole.COMPARISON, "一季度"),  # 同比增加
+    ],
+)
+def test_q1_facts(q1: list[Fact], value: str, measure: str, kind: FactKind, role: FactRole, period: str) -> None:
+    fact = _find(q1, value, measure)
+    assert (fact.measure, fact.kind, fact.role, fact.period.label) == (measure, kind, role, period)
+
+
+def test_rank_facts_say_what_they_rank_among(q1: list[Fact]) -> None:
+    assert _find(q1, "第四").among == "全省" and _find(q1, "第四").scope.level == Level.CITY
+
+
+def test_respectively_lists_align_items_with_figures(q1: list[Fact]) -> None:
+    trade = _find(q1, "第二位", paragraph="p118")  # 规模以上工业增加值、进出口总额增速分别位列全省第五位、第二位
+    assert "进出口总额" in trade.measure and "进出口" not in _find(q1, "第五位", paragraph="p118").measure
+
+
+def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
+    assert not any(f.quantity.text in ("亿元以上", "10亿元以上", "亿元及以上") for f in q1)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind", "role", "scope"),
+    [
+        ("(一)全县规模以上工业增加值同比增长7.5%(全市11.1%),六县市排名第五。", "11.1%", FactKind.GROWTH,
+         FactRole.COMPARISON, Level.CITY),
+        ("全年开展食品安全抽样检验5.48万批次,超额完成4.7万批次的年度目标任务。", "4.7万批次", FactKind.COUNT,
+         FactRole.TARGET, Level.CITY),
+        ("开平市列入江门市重点项目93项,总投资638.8亿元,年度投资计划127.1亿元,1-2月累计完成投资20.0亿元。",
+         "127.1亿元", FactKind.AMOUNT, FactRole.TARGET, Level.CITY),
+        ("“主城区置换天然气项目”计划累计完成铸铁管网改造7公里,实际完成22.12公里。", "7公里", FactKind.AMOUNT,
+         FactRole.PLAN, Level.CITY),
+        ("报告提出国内生产总值增长6%-6.5%的目标,实际显示,去年国内生产总值比上年增长6.1%。", "6.1%", FactKind.GROWTH,
+         FactRole.ACTUAL, Level.NATION),
+    ],
+)  # fmt: skip
+def test_facts_in_other_wordings(text: str, value: str, kind: FactKind, role: FactRole, scope: Level) -> None:
+    level = {Level.CITY: "我市", Level.NATION: "全国", Level.COUNTY: "全县"}[scope]
+    facts = _facts(f"通报\n{level}概况。\n{text}")
+    fact = _find(facts, value)
+    assert (fact.kind, fact.role) == (kind, role)
+    if role != FactRole.COMPARISON:
+        assert fact.scope.level in (scope, None)
+
+
+def test_table_rows_read_by_their_columns(tmp_path: Path) -> None:
+    from documents.models import Cell
+
+    text = "目标任务一览表\n目标任务:新建5G基站1000座;责任单位:市通信发展办;1-3月完成情况:新建236座;进度:23.6%\n"
+    cells = {2: [Cell(header="目标任务", text="新建5G基站1000座"), Cell(header="责任单位", text="市通信发展办"),
+                 Cell(header="1-3月完成情况", text="新建236座"), Cell(header="进度", text="23.6%")]}  # fmt: skip
+    notice = parse_notice(text, "table", cells=cells)
+    facts = read_facts(notice, build_profile(notice))
+    target, actual, rate = _find(facts, "1000座"), _find(facts, "236座"), _find(facts, "23.6%")
+    assert (target.role, target.period.label, target.column) == (FactRole.TARGET, "全年", "目标任务")
+    assert (actual.role, actual.period.label) == (FactRole.ACTUAL, "一季度")
+    assert rate.kind == FactKind.COMPLETION and "5G基站" in actual.topic
+
+
+def _compact(fact: Fact) -> list[str]:
+    return [fact.paragraph_id, fact.quantity.text, fact.kind.value, fact.role.value,
+            fact.period.label if fact.period else "", fact.scope.label]  # fmt: skip
+
+
+@needs_real
+def test_real_notices_match_their_golden_fact_tables() -> None:
+    """A snapshot of each figure's paragraph, value, kind, role, period and scope on every real notice: a change in
+    the reader shows here as a diff, to be read before regenerating it with `python -m tests.test_facts`. (The
+    hand-checked readings are the parametrized tests above; this one guards everything else.)"""
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    library = Library.of(load_corpus(REAL).notices + [Q1])
+    for doc_id, rows in golden.items():
+        assert [_compact(f) for f in library.entries[doc_id].facts] == rows, doc_id
+
+
+def test_facts_cli_table_and_json() -> None:
+    library = Library.of([Q1])
+    table = render_facts(library, "table")
+    assert table.splitlines()[0].startswith("doc_id | paragraph") and table.endswith(f"{len(library.entries['xianning-2021-q1'].facts)} facts")
+    parsed = FACTS_SCHEMA.validate_python(json.loads(render_facts(library, "json")))
+    assert parsed[0].doc_id == "xianning-2021-q1"
+
+
+if __name__ == "__main__":  # regenerate the golden file after reading the diff
+    library = Library.of(load_corpus(REAL).notices + [Q1])
+    GOLDEN.write_text(
+        json.dumps({d: [_compact(f) for f in e.facts] for d, e in library.entries.items()}, ensure_ascii=False, indent=0),
+        encoding="utf-8",
+    )
