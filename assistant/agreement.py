@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.route import Route
+from assistant.route import Route, scope_word
 from assistant.understand import Ask, QuestionSpec
 from documents.facts import Fact, FactRole
 from documents.places import split_level
@@ -17,6 +17,8 @@ def disagreement(spec: QuestionSpec, ask: Ask, route: Route, fact: Fact, wide: s
         return f"period {fact.period.label} ≠ {asked.label}"
     if spec.year is not None and fact.year not in (None, spec.year):
         return f"year {fact.year} ≠ {spec.year}"
+    if spec.scope is not None and fact.scope.level is not None and fact.scope.level != spec.scope:
+        return f"scope {fact.scope.label or '?'} ≠ {scope_word(spec.scope)}"  # 湖北全省 asked, 全市 given
     for place in route.sub_places:
         stem = normalize(split_level(place)[0])
         if stem not in wide and stem not in normalize(paragraph) and not (fact.scope.name and stem in fact.scope.name):
@@ -24,7 +26,7 @@ def disagreement(spec: QuestionSpec, ask: Ask, route: Route, fact: Fact, wide: s
     if fact.scope.name and (route.named_place or spec.scope) and normalize(fact.scope.name[:-1]) not in spec.text:
         return f"scope {fact.scope.name} ≠ the notice's own"  # 天水市社零 is not 甘肃's
     if spec.scope is not None and fact.scope.level != spec.scope:
-        return f"scope {fact.scope.label or '?'} ≠ {spec.scope.value}"
+        return f"scope {fact.scope.label or '?'} ≠ {scope_word(spec.scope)}"
     if spec.scope is None and fact.role == FactRole.COMPARISON and not route.sub_places:
         return "a comparison figure of another scope"
     return None

@@ -84,7 +84,7 @@ def _spans(matches: list[Match]) -> list[tuple[str, str, int, int, list[Match]]]
 
 
 def _pair_for(fact: Fact, pairs: list[FactPair]) -> FactPair | None:
-    return next((p for p in pairs if p.actual.id == fact.id or p.target.id == fact.id), None)
+    return next((p for p in pairs if fact.id in {p.actual.id, p.target.id, *(f.id for f in p.parts)}), None)
 
 
 def _piece(text: str, fact: Fact) -> str:
@@ -155,9 +155,10 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
             draft.derived.append(Derived(name="actual_total", value=total, formula=pair.formula.split(";")[0]))
         extra += f", so {pair.formula} of the target" if spec.english else f",完成{pair.formula}"
     elif ask.want == Want.PROGRESS and actual.kind in (FactKind.GROWTH, FactKind.LEVEL) and not stated:
-        diff = actual.quantity.value - target.quantity.value
+        done, aim = actual.signed, target.signed
+        diff = done.value - aim.value
         unit = " percentage points" if spec.english else "个百分点"
-        formula = f"{actual.quantity.number_text} − {target.quantity.number_text} = {diff.normalize():f}{unit}"
+        formula = f"{done.number_text} − {aim.number_text} = {diff.normalize():f}{unit}"
         draft.derived.append(Derived(name="difference_pp", value=diff, formula=formula))
         extra += f" ({formula})" if spec.english else f"({formula})"
     return extra, None

@@ -81,7 +81,30 @@ class Pipeline:
             told, told_matching = self._one(as_status, routed, {})
             if not told.refused:
                 answer, matching = told, told_matching
-        return self._done(verify(spec, routed, answer, matching), trace, english_names)
+        answer = verify(spec, routed, answer, matching)
+        if answer.refused and spec.periods:
+            answer = self._other_period(spec, routed, doc_ids) or answer
+        return self._done(answer, trace, english_names)
+
+    def _other_period(self, spec: QuestionSpec, routed: Route, doc_ids: list[str] | None) -> Answer | None:
+        """二季度…, asked where only a notice of another period has the figure: say which period it has."""
+        timeless = spec.model_copy(
+            update={"periods": [], "asks": [a.model_copy(update={"period": None}) for a in spec.asks]}
+        )
+        wider = route(timeless, self.library)
+        others = [d for d in wider.doc_ids if d not in routed.doc_ids and (doc_ids is None or d in doc_ids)]
+        if wider.refusal is not None or not others:
+            return None
+        found, _ = self._one(timeless, wider.model_copy(update={"doc_ids": others}), {})
+        if found.refused:
+            return None
+        cited = [self.library.entries[c.doc_id].profile for c in found.citations if c.doc_id in self.library.entries]
+        periods = list(dict.fromkeys(p.period.label_en if spec.english else p.period.label for p in cited if p.period))
+        asked = "、".join(p.label_en if spec.english else p.label for p in spec.periods)
+        if not periods:
+            return None
+        refusal = Refusal(reason=Reason.OTHER_PERIOD, asked=asked, have=("、" if not spec.english else ", ").join(periods))
+        return refusal_answer(spec, refusal)
 
     def _one(self, spec: QuestionSpec, routed: Route, trace: dict) -> tuple[Answer, Matching]:
         evidence = retrieve(spec, routed, self.retriever, self.encoder, self.scoring)

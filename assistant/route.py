@@ -107,13 +107,13 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
             if entries[d].profile.level in (None, spec.scope) or any(f.scope.level == spec.scope for f in entries[d].facts)
         ]
         if not kept:
-            have = "、".join(dict.fromkeys(_scope_word(entries[d].profile.level) for d in candidates))
-            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_SCOPE, asked=_scope_word(spec.scope), have=have))
+            have = "、".join(dict.fromkeys(scope_word(entries[d].profile.level) for d in candidates))
+            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_SCOPE, asked=scope_word(spec.scope), have=have))
         candidates = kept
     return Route(doc_ids=candidates, sub_places=sub_places, labels=labels, named_place=named)
 
 
-def _scope_word(level: Level | None) -> str:
+def scope_word(level: Level | None) -> str:
     if level is None:
         return "本地"
     return "全国" if level == Level.NATION else f"全{level.value}"

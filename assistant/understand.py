@@ -129,6 +129,14 @@ _COMPARE = re.compile(r"比|相比|较|多了|少了|差|difference|more than|le
 _SPLIT = re.compile(r"[?？;；]|[,，](?=[^,，]*(?:多少|几|吗|呢|多大|多高|如何|怎样|哪些|比例|快于|慢于))|(?<=多少)和|(?<=多少)以及")
 
 
+def _asks_target(text: str) -> bool:
+    """目标/计划/确保… asks for a target, except as a relative clause naming what is counted (能确保完成的指标任务几项)."""
+    return any(
+        not (m.group() in ("确保", "力争", "要求") and re.match(r"[^,，?？目标]{0,6}的", text[m.end() :]))
+        for m in _TARGET.finditer(text)
+    )
+
+
 def _wants(text: str) -> tuple[Want, list[FactKind]]:
     kinds: list[FactKind] = []
     if _RANK_ASK.search(text):
@@ -147,7 +155,7 @@ def _wants(text: str) -> tuple[Want, list[FactKind]]:
     counting = _COUNT_ASK.search(text) and not re.search(r"完成率|百分之几|几成|比例|占", text)
     if _PROGRESS.search(text) and not counting:
         return Want.PROGRESS, kinds
-    if _TARGET.search(text) and not re.search(r"完成了?(?:年度|全年)?(?:目标|计划|任务)|超额|目标任务进度", text):
+    if _asks_target(text) and not re.search(r"完成了?(?:年度|全年)?(?:目标|计划|任务)|超额|目标任务进度", text):
         return Want.TARGET, kinds
     if _AMOUNT_ASK.search(text):
         kinds += [FactKind.AMOUNT]
@@ -194,6 +202,8 @@ _SCOPE_AT = re.compile(r"(?:^|(?<=[年度月份,，\s])|(?<=[省市县区]))(?:�
 
 def _scope_levels(text: str) -> list[Level]:
     """全省 / 全市 / 全国 standing as the question's scope (2019年全国GDP), not inside a name (第四次全国经济普查)."""
+    for name in place_names(text):  # 湖北全省: the scope word stands after a place name
+        text = text.replace(name, " ")
     found = [Level.NATION if m.group(2) else Level(m.group(1)) for m in _SCOPE_AT.finditer(text)]
     return found or ([Level.NATION] if re.search(r"\bchina's\b|\bin china\b|nationwide|whole country", text) else [])
 

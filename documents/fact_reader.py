@@ -366,9 +366,11 @@ def _heading_states_targets(paragraph: Paragraph, text: str, heading_end: int) -
     if not paragraph.marker or not paragraph.heading or heading_end >= len(text) - 1:
         return False
     heading = paragraph.heading
-    if not extract_quantities(heading) or period_mentions(heading) or re.search(r"完成|实现|累计|已|同比", heading):
+    if not extract_quantities(heading) or period_mentions(heading) or re.search(r"实现|累计|已|同比", heading):
         return False
     later = text[heading_end:]
+    if "完成" in heading and not (re.match(r"完成[^有,，;；]*?\d", heading) and period_mentions(later)):
+        return False  # 完成高标准农田建设12万亩 is a task when a later sentence reports on it; 完成有困难的有2项 is not
     crumbs = " ".join(paragraph.breadcrumb[:-1])
     return bool(period_mentions(later)) or bool(re.search(r"目标|任务", crumbs))
 

@@ -70,6 +70,14 @@ class Fact(BaseModel):
     def value_text(self) -> str:
         return self.quantity.text
 
+    @property
+    def signed(self) -> Quantity:
+        """The figure with its sign: 下降1.8% is a growth of −1.8% (the quoted text stays as written)."""
+        q = self.quantity
+        if self.falls and self.kind == FactKind.GROWTH and q.value > 0:
+            return q.model_copy(update={"value": -q.value, "number_text": "-" + q.number_text})
+        return q
+
     def describe(self) -> str:
         """One line for the `facts` table: subject, value, kind/role, period and scope."""
         period = self.period.label if self.period else "?"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from documents.errors import NoticeError
 from documents.loading import NOTICE_SUFFIXES, safe_id
+from documents.readers.legacy import LEGACY_SUFFIXES, refuse_legacy
 
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 240  # a file name may be at most 255 bytes on Linux file systems; CJK takes 3 bytes a character
@@ -46,6 +47,8 @@ def notice_name(name: object) -> NoticeName:
     if len(plain) > MAX_NAME_CHARS or len(plain.encode("utf-8")) > MAX_NAME_BYTES:
         raise NoticeError(f"{shown!r}: the file name is too long (at most {MAX_NAME_CHARS} characters)")
     suffix = Path(plain).suffix.lower()
+    if suffix in LEGACY_SUFFIXES:
+        raise refuse_legacy(shown)
     if suffix not in NOTICE_SUFFIXES:
         accepted = ", ".join(NOTICE_SUFFIXES)
         raise NoticeError(f"{shown!r}: not a notice file this version reads (accepted: {accepted})")

@@ -22,7 +22,7 @@ _RATES = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE)
 
 def _ref(notice: Notice, fact: Fact) -> FigureRef:
     shift = notice.paragraph(fact.paragraph_id).start
-    q = fact.quantity
+    q = fact.signed
     return FigureRef(paragraph_id=fact.paragraph_id, quantity=q.model_copy(update={"start": q.start + shift, "end": q.end + shift}))
 
 
@@ -31,7 +31,7 @@ def _period(fact: Fact) -> str:
 
 
 def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
-    t, a = pair.target.quantity, pair.actual.quantity
+    t, a = pair.target.signed, pair.actual.signed
     gap = a.value - t.value
     ceiling = t.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
     if ceiling:
@@ -76,14 +76,26 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
     )  # fmt: skip
 
 
-def _stated_row(notice: Notice, fact: Fact, index: int) -> Target:
+def _stated_row(notice: Notice, fact: Fact, index: int, actual: Fact | None = None) -> Target:
+    """A completion rate the notice states with no target figure (城镇新增就业2860人,完成全年目标的71.5%)."""
     value = fact.quantity.value
     status = TargetStatus.IN_PROGRESS if value < 100 else TargetStatus.MET if value == 100 else TargetStatus.EXCEEDED
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, indicator=fact.subject, period=_period(fact),
         kind=TargetKind.CUMULATIVE, stated_rate=_ref(notice, fact), progress_pct=value, status=status,
-        status_text=f"通报写明完成{fact.quantity.text}",
+        actual=_ref(notice, actual) if actual else None, status_text=f"通报写明完成{fact.quantity.text}",
     )  # fmt: skip
+
+
+def _reported_with(rate: Fact, facts: list[Fact], paired: set[str]) -> Fact | None:
+    """The amount a stated rate is the completion of: the figure just before it in its clause group."""
+    before = [
+        f for f in facts
+        if f.id not in paired and f.paragraph_id == rate.paragraph_id and f.group == rate.group
+        and f.role == FactRole.ACTUAL and f.kind not in _RATES and f.kind != FactKind.COMPLETION
+        and f.quantity.start < rate.quantity.start
+    ]  # fmt: skip
+    return before[-1] if before else None
 
 
 def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int) -> Target:
@@ -116,7 +128,10 @@ def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None 
         rows.append(_count_row(notice, pair, len(rows) + 1, stated))
     for fact in facts:
         if fact.kind == FactKind.COMPLETION and fact.id not in paired and fact.role == FactRole.ACTUAL:
-            rows.append(_stated_row(notice, fact, len(rows) + 1))
+            actual = _reported_with(fact, facts, paired)
+            if actual is not None:
+                paired.add(actual.id)
+            rows.append(_stated_row(notice, fact, len(rows) + 1, actual))
     plans = [f for f in facts if f.role == FactRole.PLAN and f.id not in paired]
     for fact in facts:
         if fact.role == FactRole.TARGET and fact.id not in paired:

@@ -149,10 +149,23 @@ def _pair_score(target: Fact, actual: Fact) -> float:
     return 1.0 + alike if alike >= MIN_SIMILARITY else 0.0
 
 
+def _rate_confirmed(target: Fact, actual: Fact, completions: list[Fact]) -> float:
+    """A pair the notice itself confirms: its stated completion rate beside the actual is actual / target
+    (年度计划投资620亿元。…完成投资341.5亿元,完成年度计划的55.1%), however differently the two are worded."""
+    if target.paragraph_id != actual.paragraph_id or target.role != FactRole.TARGET:
+        return 0.0
+    found = ratio(actual, target)
+    if found is None:
+        return 0.0
+    stated = [c for c in completions if c.paragraph_id == actual.paragraph_id and c.group == actual.group]
+    return 2.1 if any(abs(c.quantity.value - found[0]) <= Decimal("0.6") for c in stated) else 0.0
+
+
 def pair_facts(facts: list[Fact]) -> list[FactPair]:
     """Every target of a notice with its best actual (targets with none are left out), and done-of-total pairs
     for figures no target pair covers."""
     actuals = [f for f in facts if f.role in _ACTUAL_ROLES]
+    completions = [f for f in facts if f.kind == FactKind.COMPLETION]
     candidates: list[tuple[float, Fact, Fact]] = []
     for target in (f for f in facts if f.role in (FactRole.TARGET, FactRole.PLAN)):
         in_row = target.column is not None
@@ -163,7 +176,7 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
                 continue  # 计划…,实际… are said together
             if in_row and actual.paragraph_id != target.paragraph_id:
                 continue  # a table row's target is reported in its own row
-            score = _pair_score(target, actual)
+            score = _pair_score(target, actual) or _rate_confirmed(target, actual, completions)
             if score:
                 candidates.append((score, target, actual))
     pairs: list[FactPair] = []

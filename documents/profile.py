@@ -73,6 +73,8 @@ class NoticeProfile(BaseModel):
             when = " ".join(x for x in (self.period.label_en if self.period else "", str(self.year or "")) if x)
             return ", ".join(x for x in (place, when) if x) or self.doc_id
         place = self.place or place or ("全国" if self.level == Level.NATION else "")
+        if place and self.level and self.level != Level.NATION and split_level(place)[1] is None:
+            place += self.level.value  # 丽阳 (read from 丽阳市人民政府办公室) is named 丽阳市
         when = f"{self.year}年" if self.year else ""
         when += self.period.label if self.period else ""
         return " ".join(x for x in (place, when) if x) or self.title[:20] or self.doc_id

@@ -141,7 +141,7 @@ def test_fuzzed_questions_never_state_an_uncited_figure(assistant, fragment: str
         assert answer.citations and all(c.text for c in answer.citations)
 
 
-def test_held_out_set_passes_the_grading_rule(assistant) -> None:
+def test_the_q1_dev_70_set_passes_the_grading_rule(assistant) -> None:
     items = load_items(Path(__file__).parent / "data" / "q1-dev-70.jsonl")
     grades = grade_all(assistant, items)
     failures = [f"{g.item_id}: {'; '.join(g.reasons)}" for g in grades if not g.passed]
@@ -193,7 +193,7 @@ def test_questions_about_nothing_or_elsewhere_are_refused_with_the_reason(
     assistant, question: str, reason: str
 ) -> None:
     answer = assistant.ask(question)
-    assert answer.refused and reason in answer.answer
+    assert answer.refused and reason.lower() in answer.answer.lower()
 
 
 def test_summed_parts_and_checked_rates_pass_the_faithfulness_check(assistant) -> None:

@@ -46,8 +46,9 @@ def test_a_name_gives_the_id_the_loader_will_give_the_saved_file(name: str, doc_
         ("a\x00b.txt", "control characters"),
         ("a" * 97 + ".txt", "too long"),
         ("通" * 80 + ".txt", "too long"),  # 84 characters but 244 bytes in UTF-8
-        ("notice.pdf", "accepted: .txt"),
+        ("notice.exe", "accepted: .txt, .md, .html"),
         ("notice", "accepted: .txt"),
+        ("通报.doc", "convert-to docx"),
         ("???.txt", "no usable characters"),
     ],
 )

@@ -85,7 +85,7 @@ def _ledger(notice: Notice) -> list[tuple]:
 @pytest.mark.parametrize("name", Q1_FORMATS)
 def test_the_q1_notice_in_every_format_has_the_txt_ledger(published, q1_txt: Notice, name: str) -> None:
     rows = _ledger(_read(published, name))
-    assert len(rows) == 30 and rows == _ledger(q1_txt)
+    assert len(rows) >= 25 and rows == _ledger(q1_txt)  # the .txt ledger itself is pinned by tests/test_ledger.py
 
 
 @pytest.mark.parametrize("name", Q1_FORMATS)

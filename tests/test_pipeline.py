@@ -81,7 +81,7 @@ def test_near_misses_are_refused_saying_what_the_notice_has(assistant, question:
 @pytest.mark.parametrize(
     ("question", "label", "figures"),
     [
-        ("四川省2015年1-4月城市低保对象月人均补助达到多少元?", "四川 2015年1-4月", ["236元"]),
+        ("四川省2015年1-4月城市低保对象月人均补助达到多少元?", "四川省 2015年1-4月", ["236元"]),
         ("岳阳楼区2018年一季度固投完成多少?", "岳阳楼区 2018年一季度", ["27.4亿元"]),  # a table row, named by pinyin
         ("郏县 2025一季度 社零", "郏县 2025年一季度", ["24.22亿元"]),
         ("惠東縣2022年1至5月縣重點項目完成年度計劃多少?", "惠东县 2022年1-5月", ["29.7%"]),  # one-paragraph notice

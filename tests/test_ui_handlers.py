@@ -163,7 +163,7 @@ def test_ledger_filter_by_text_and_status(fake: FakeAssistant) -> None:
     assert len(everything) == len(fake.ledger) > 10
     five_g = handlers.ledger_table(fake, "5g")
     assert five_g and all("5G" in str(r["指标"]) for r in five_g)
-    assert any(r["编号"] == "t3.1" and r["进度%"] == 23.6 for r in five_g)
+    assert any("新建5G基站" in str(r["指标"]) and r["进度%"] == 23.6 for r in five_g)
     in_progress = handlers.ledger_table(fake, "", "推进中")
     assert in_progress and all(r["状态码"] == "in_progress" for r in in_progress)
     assert handlers.ledger_table(fake, "", "in_progress") == in_progress
@@ -177,9 +177,10 @@ def test_ledger_bars_chart_and_source(fake: FakeAssistant) -> None:
     assert "width:23.6%" in str(rows[0]["进度条"])
     chart = render.ledger_html(rows)
     assert "新建5G基站" in chart and "width:23.6%" in chart
-    source = handlers.ledger_source(fake, "xianning-2021-q1", "t3.1")
+    five_g = next(r for r in rows if "新建5G基站" in str(r["指标"]))
+    source = handlers.ledger_source(fake, "xianning-2021-q1", five_g["编号"])
     assert "<mark>1000座</mark>" in source and "<mark>236座</mark>" in source and "p013" in source
-    assert "选择表格中的一行" in handlers.ledger_source(fake, "nope", "t3.1")
+    assert "选择表格中的一行" in handlers.ledger_source(fake, "nope", five_g["编号"])
 
 
 def test_ledger_html_escapes_indicators() -> None:
@@ -248,8 +249,8 @@ def test_targets_followed_across_periods_render_as_one_line_each() -> None:
     series = ledger_series([r for n in notices for r in build_ledger(n)], notices)
     projects = next(s for s in series if s["indicator"] == "亿元以上项目")
     assert [(p["period"], p["actual"], p["progress"]) for p in projects["points"]] == [
-        ("2021年一季度", "68个", "68.0%"),
-        ("2021年上半年", "107个", "107.0%"),
+        ("咸宁市 2021年一季度", "68个", "68.0%"),
+        ("咸宁市 2021年上半年", "107个", "107.0%"),
     ]
     html = series_html(series)
     assert html.count('class="series-row"') == len(series) and "跨期进度" in html

@@ -52,7 +52,9 @@ def live():
         ("sub/dir.txt", LIYANG.read_bytes(), "without folders"),
         ("通" * 90 + ".txt", LIYANG.read_bytes(), "too long"),  # 274 bytes: more than a file name may be
         ("x" * 300 + ".txt", LIYANG.read_bytes(), "too long"),
-        ("notice.pdf", LIYANG.read_bytes(), "accepted: .txt"),
+        ("notice.pdf", LIYANG.read_bytes(), "not a readable PDF"),
+        ("notice.exe", LIYANG.read_bytes(), "accepted: .txt"),
+        ("notice.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "convert-to docx"),
         ("???.txt", LIYANG.read_bytes(), "no usable characters"),
     ],
 )

@@ -242,7 +242,7 @@ def profile_html(notice: Notice) -> str:
         ("类型", profile.kind or "未知", "kind"),
     ]
     items = "".join(
-        f'<span class="profile-field"><b>{name}</b> {esc(value)}'
+        f'<span class="profile-field"><span class="profile-key">{name}</span> {esc(value)}'
         f'<small>{esc(_SOURCE_ZH.get(profile.sources.get(key, ""), profile.sources.get(key, "")))}</small></span>'
         for name, value, key in fields
     )

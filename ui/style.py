@@ -154,6 +154,7 @@ mark { background: #fde68a; color: #111827; padding: 0 2px; border-radius: 3px; 
 .notice-title { font-size: 1.25rem; margin: 4px 0 10px; }
 .profile { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 4px 0 10px; font-size: 0.92em; }
 .profile-field small { color: #888; margin-left: 4px; }
+.profile-key { font-weight: 600; margin-right: 2px; }
 .meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 2px 18px;
   font-size: 0.85rem; background: var(--background-fill-secondary); padding: 10px 14px; border-radius: 10px;
   margin: 0 0 10px; }

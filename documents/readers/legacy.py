@@ -7,6 +7,7 @@ from pathlib import Path
 from documents.errors import NoticeError
 
 _TARGET = {".doc": "docx", ".xls": "xlsx", ".wps": "docx", ".et": "xlsx"}
+LEGACY_SUFFIXES = tuple(_TARGET)
 
 
 def refuse_legacy(name: str) -> NoticeError:
