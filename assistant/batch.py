@@ -41,7 +41,12 @@ def format_answer(answer: Answer) -> str:
 
 
 def answer_one(
-    settings: Settings, question: str, as_json: bool, out: TextIO, doc_ids: list[str] | None = None, explain: bool = False
+    settings: Settings,
+    question: str,
+    as_json: bool,
+    out: TextIO,
+    doc_ids: list[str] | None = None,
+    explain: bool = False,
 ) -> None:
     assistant = ensure_ready(settings)
     _check_docs(assistant, doc_ids)

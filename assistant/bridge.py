@@ -118,7 +118,23 @@ _STOP = set(
         "projects",
     ]
 )
-_MONTHS = {m[:3] for m in "january february march april may june july august september october november december".split()}
+_MONTHS = {
+    m[:3]
+    for m in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+}
 MAX_SENSES = 4  # a single English word mapping to more notice words than this is too vague to search by
 _DEFINITION_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\bsb\b|\bsth\b|\bone's\b|\bto\b|\bcl:.*$|\bsurname\b.*$")
 
@@ -229,9 +245,12 @@ class EnglishBridge:
         self._build()
         names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b", question.strip())
         return [
-            n for n in names
-            if n.lower() in self._foreign_names and n.lower()[:3] not in _MONTHS and n.lower() not in ("china", "chinese")
-        ]  # fmt: skip
+            n
+            for n in names
+            if n.lower() in self._foreign_names
+            and n.lower()[:3] not in _MONTHS
+            and n.lower() not in ("china", "chinese")
+        ]
 
     def terms(self, question: str) -> list[str]:
         """Chinese words of the notices that the question's English words and phrases translate to."""

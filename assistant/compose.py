@@ -22,7 +22,9 @@ from documents.pairs import FactPair
 from documents.reporting import Period
 from index.text import normalize
 
-_LEAD_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]、?|[0-9]{1,2}[.、．)](?![0-9])|[一二三四五六七八九十]是)")
+_LEAD_MARK = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]、?|[0-9]{1,2}[.、．)](?![0-9])|[一二三四五六七八九十]是)"
+)
 MAX_QUOTE = 110  # a quote longer than this is cut to the clauses holding the matched figures
 
 
@@ -53,7 +55,9 @@ class _Draft:
     def figure(self, fact: Fact) -> None:
         q = fact.quantity
         if all(f.text != q.text or f.paragraph_id != fact.paragraph_id for f in self.figures):
-            self.figures.append(Figure(text=q.text, value=q.value, unit=q.unit, role=fact.role.value, paragraph_id=fact.paragraph_id))
+            self.figures.append(
+                Figure(text=q.text, value=q.value, unit=q.unit, role=fact.role.value, paragraph_id=fact.paragraph_id)
+            )
 
 
 def _quote(text: str, start: int, end: int, keep: list[tuple[int, int]]) -> str:
@@ -136,14 +140,14 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     clause = _piece(target_text, target)
     extra = ""
     if target.quantity.text not in quoted and clause not in draft.shown:
-        extra = (f"; target: “{clause}”[{marker}]" if spec.english else f";目标:{clause}[{marker}]")
+        extra = f"; target: “{clause}”[{marker}]" if spec.english else f";目标:{clause}[{marker}]"
         draft.shown.add(clause)
     if actual.quantity.text not in quoted and fact is target:  # the target was asked for: show what was done too
         text = draft.library.notice(actual.doc_id).paragraph(actual.paragraph_id).text
         done = _LEAD_MARK.sub("", text[actual.clause[0] : actual.clause[1]].strip(" ,，;；。"))
         done_marker = draft.cite(actual.doc_id, actual.paragraph_id)
         if done not in draft.shown:
-            extra += (f"; done: “{done}”[{done_marker}]" if spec.english else f";完成情况:{done}[{done_marker}]")
+            extra += f"; done: “{done}”[{done_marker}]" if spec.english else f";完成情况:{done}[{done_marker}]"
             draft.shown.add(done)
     asked = ask.want in (Want.PROGRESS, Want.TARGET) or len(spec.asks) == 1
     if pair.progress_pct is not None and asked and not stated and pair.formula not in draft.shown:
@@ -172,7 +176,10 @@ def _with_subject(match: Match, library: Library) -> Match:
         return match
     text = library.notice(fact.doc_id).paragraph(fact.paragraph_id).text
     sentence = normalize(text[fact.sentence[0] : match.span[0]])
-    if normalize(fact.topic) in normalize(text[match.span[0] : match.span[1]]) or fact.sentence[1] - fact.sentence[0] > 100:
+    if (
+        normalize(fact.topic) in normalize(text[match.span[0] : match.span[1]])
+        or fact.sentence[1] - fact.sentence[0] > 100
+    ):
         return match
     if normalize(fact.topic) not in sentence:
         return match  # the subject is another sentence's (a heading sentence): the cited paragraph shows it
@@ -186,7 +193,9 @@ def _notices_to_show(docs: list[str], library: Library) -> tuple[list[str], list
     return same[:2], [d for d in docs if d not in same]
 
 
-def compose(spec: QuestionSpec, route: Route, matching: Matching, library: Library, pairs: dict[str, list[FactPair]]) -> Answer:
+def compose(
+    spec: QuestionSpec, route: Route, matching: Matching, library: Library, pairs: dict[str, list[FactPair]]
+) -> Answer:
     """One line per notice, labelled by place and period, quoting each matched clause group with its citation."""
     if not matching.matches:
         return refusal_answer(spec, matching.refusal or Refusal(reason=Reason.NO_SUCH_FIGURE))
@@ -200,7 +209,9 @@ def compose(spec: QuestionSpec, route: Route, matching: Matching, library: Libra
     )
     for doc_id in shown:
         pieces: list[str] = []
-        for doc, pid, start, end, ms in _spans([_with_subject(m, library) for m in matching.matches if m.doc_id == doc_id]):
+        for doc, pid, start, end, ms in _spans(
+            [_with_subject(m, library) for m in matching.matches if m.doc_id == doc_id]
+        ):
             text = library.notice(doc).paragraph(pid).text
             keep = [m.fact.clause for m in ms if m.fact] or [m.span for m in ms]
             quoted = _quote(text, start, end, keep)

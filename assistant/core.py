@@ -22,7 +22,10 @@ from index.embedder import Encoder, load_encoder
 from index.search import HybridRetriever
 from index.store import LoadedIndex, open_index, stderr_progress
 
-_FOLLOW_UP = re.compile(r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)|^(?:and|what about|how about)\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)|^(?:and|what about|how about)\b",
+    re.I,
+)
 
 
 class Assistant:
@@ -99,7 +102,9 @@ class Assistant:
     def _is_follow_up(spec: QuestionSpec) -> bool:
         """A question naming no subject of its own (目标呢? 完成了百分之几?) continues the one before."""
         content = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", spec.asks[0].terms)
-        content = re.sub(r"目标|进度|完成率|完成|全年|计划|比例|占比|率|呢|那|那么|它|其|这个|该|target|progress", "", content)
+        content = re.sub(
+            r"目标|进度|完成率|完成|全年|计划|比例|占比|率|呢|那|那么|它|其|这个|该|target|progress", "", content
+        )
         return (bool(_FOLLOW_UP.search(spec.text)) and len(content) <= 4) or len(content) <= 1
 
 

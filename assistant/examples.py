@@ -16,7 +16,9 @@ def example_questions(library: Library, pairs: dict[str, list[FactPair]], limit:
     if short:
         examples.append(f"{short[0].target.measure}进度?")
     facts = [f for e in entries for f in e.facts if f.role == FactRole.ACTUAL and 3 <= len(f.measure) <= 12]
-    terms = [t for group in vocabulary().synonyms for t in group if len(t) >= 4] + list(vocabulary().abbreviations.values())
+    terms = [t for group in vocabulary().synonyms for t in group if len(t) >= 4] + list(
+        vocabulary().abbreviations.values()
+    )
     genre = [f for f in facts if any(t in f.measure for t in terms)]  # a measure the genre knows (地区生产总值)
     growth = next((f for f in genre + facts if f.kind == FactKind.GROWTH), None)
     if growth:

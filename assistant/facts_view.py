@@ -25,8 +25,9 @@ def render_facts(library: Library, fmt: str) -> str:
         subject = f.subject if len(f.subject) <= 30 else f.subject[:29] + "…"
         period = f.period.label if f.period else ""
         lines.append(
-            " | ".join([f.doc_id, f.paragraph_id, subject, f.quantity.text, f.kind.value, f.role.value, period,
-                        f.scope.label])  # fmt: skip
+            " | ".join(
+                [f.doc_id, f.paragraph_id, subject, f.quantity.text, f.kind.value, f.role.value, period, f.scope.label]
+            )  # fmt: skip
         )
     lines.append(f"{len(facts)} facts")
     return "\n".join(lines)

@@ -29,7 +29,10 @@ class Reason(StrEnum):
 
 _TEXT: dict[Reason, tuple[str, str]] = {
     Reason.NO_SUBJECT: ("问题里没有说要问哪一项", "the question does not say what it asks about"),
-    Reason.CODE: ("这看起来是代码或标记,不是关于通报的问题", "this looks like code or markup, not a question about the notices"),
+    Reason.CODE: (
+        "这看起来是代码或标记,不是关于通报的问题",
+        "this looks like code or markup, not a question about the notices",
+    ),
     Reason.NO_WORDS: ("问题里的词在通报中都没有出现", "none of its words occur in the notices"),
     Reason.OTHER_PLACE: ("通报只涉及{have},未涉及{asked}", "the notices cover {have}, not {asked}"),
     Reason.OTHER_YEAR: ("通报只涉及{have},未涉及{asked}年", "the notices cover {have}, not {asked}"),

@@ -35,10 +35,18 @@ _COMPATIBLE: dict[FactKind, dict[FactKind, float]] = {
     FactKind.AMOUNT: {FactKind.AMOUNT: 1.0, FactKind.COUNT: 0.7},
     FactKind.COUNT: {FactKind.COUNT: 1.0, FactKind.AMOUNT: 0.8},
 }
-_PROGRESS_KINDS = {FactKind.COMPLETION: 1.0, FactKind.LEVEL: 0.6, FactKind.CHANGE: 0.6, FactKind.AMOUNT: 0.7, FactKind.COUNT: 0.7}
+_PROGRESS_KINDS = {
+    FactKind.COMPLETION: 1.0,
+    FactKind.LEVEL: 0.6,
+    FactKind.CHANGE: 0.6,
+    FactKind.AMOUNT: 0.7,
+    FactKind.COUNT: 0.7,
+}
 
 
-_STATUS_WORDS = re.compile(r"已|正在|完成|建成|开工|完工|竣工|启动|通过|签约|投入|封顶|合龙|获批|上线|印发|成立|推进|未|预计|尚未|滞后")
+_STATUS_WORDS = re.compile(
+    r"已|正在|完成|建成|开工|完工|竣工|启动|通过|签约|投入|封顶|合龙|获批|上线|印发|成立|推进|未|预计|尚未|滞后"
+)
 
 
 class Match(BaseModel):
@@ -66,7 +74,9 @@ class Matching(BaseModel):
 def _glossary_terms(question: str) -> list[str]:
     """The genre terms an English question names through the vocabulary's glossary (gdp → 地区生产总值)."""
     english = vocabulary().english
-    return [normalize(english[k]) for k in english if re.search(rf"\b{re.escape(k)}\b", question) and len(english[k]) >= 4]
+    return [
+        normalize(english[k]) for k in english if re.search(rf"\b{re.escape(k)}\b", question) and len(english[k]) >= 4
+    ]
 
 
 def _abbreviates_any(word: str, text: str) -> bool:
@@ -142,7 +152,11 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         if missing:  # 民生工程项目 asked, 产业工程项目 written: another measure, not an answer
             return f"does not name {'、'.join(missing)}"
     else:
-        missing = [t for t in _glossary_terms(spec.text) if t not in wide and not any(v in wide for v in vocabulary().variants(t))]
+        missing = [
+            t
+            for t in _glossary_terms(spec.text)
+            if t not in wide and not any(v in wide for v in vocabulary().variants(t))
+        ]
         if missing:  # GDP asked: 地区生产总值 (or a synonym) must be there
             return f"does not name {missing[0]}"
     named = [n for n in re.findall(r"\d+(?:\.\d+)?", normalize(terms)) if not re.fullmatch(r"(?:19|20)\d\d", n)]
@@ -169,8 +183,17 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
                    "retrieval": round(hit_score, 3), "kind": kind, "role": role, "focus": focus}  # fmt: skip
 
 
-def _best_facts(spec: QuestionSpec, ask_index: int, terms: str, evidence: Evidence, route: Route,
-                library: Library, scoring: Scoring, rejected: list[Rejected], before: list[Match]) -> list[Match]:  # fmt: skip
+def _best_facts(
+    spec: QuestionSpec,
+    ask_index: int,
+    terms: str,
+    evidence: Evidence,
+    route: Route,
+    library: Library,
+    scoring: Scoring,
+    rejected: list[Rejected],
+    before: list[Match],
+) -> list[Match]:
     ask = spec.asks[ask_index]
     found: list[Match] = []
     for hit in evidence.hits:
@@ -187,10 +210,22 @@ def _best_facts(spec: QuestionSpec, ask_index: int, terms: str, evidence: Eviden
                 rejected.append(Rejected(fact=f"{fact.id} {fact.describe()}", reason=why_not, near=True))
                 continue
             near = _nearness(fact, before, scoring, ask.inherited)
-            if ask.want == Want.LIST and normalize(hit.chunk.text[fact.sentence[0] : fact.sentence[1]]).count("、") >= 2:
+            if (
+                ask.want == Want.LIST
+                and normalize(hit.chunk.text[fact.sentence[0] : fact.sentence[1]]).count("、") >= 2
+            ):
                 near += scoring.status_bonus  # 哪些市…: the sentence that lists them
-            found.append(Match(ask=ask_index, doc_id=fact.doc_id, paragraph_id=fact.paragraph_id, fact=fact,
-                               span=fact.group, score=round(scored[0] + near, 4), why={**scored[1], "near": near}))  # fmt: skip
+            found.append(
+                Match(
+                    ask=ask_index,
+                    doc_id=fact.doc_id,
+                    paragraph_id=fact.paragraph_id,
+                    fact=fact,
+                    span=fact.group,
+                    score=round(scored[0] + near, 4),
+                    why={**scored[1], "near": near},
+                )
+            )
     return sorted(found, key=lambda m: -m.score)
 
 
@@ -226,7 +261,12 @@ def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups:
             told = scoring.status_bonus if _STATUS_WORDS.search(m.group()) else 0.0
             if listing and m.group().count("、") >= 2:
                 told += scoring.status_bonus  # 哪些市…: the sentence that lists them
-            score = scoring.lexical_weight * lexical + scoring.dense_weight * dense + scoring.retrieval_weight * hit.score + told
+            score = (
+                scoring.lexical_weight * lexical
+                + scoring.dense_weight * dense
+                + scoring.retrieval_weight * hit.score
+                + told
+            )
             found.append(Match(ask=ask_index, doc_id=hit.chunk.doc_id, paragraph_id=hit.chunk.paragraph_id,
                                span=(m.start(), m.end()), score=round(score, 4),
                                why={"lexical": round(lexical, 3), "dense": round(dense, 3)}))  # fmt: skip
@@ -245,7 +285,11 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
             )
             sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring, ask.want == Want.LIST,
                                         f"{spec.year}年" if other_year else "")  # fmt: skip
-            facts = _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches) if ask.want == Want.LIST else []
+            facts = (
+                _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches)
+                if ask.want == Want.LIST
+                else []
+            )
             facts = [f.model_copy(update={"span": f.fact.sentence}) for f in facts if f.fact]  # the whole list
             best = facts[:1] if facts and (not sentences or facts[0].score >= sentences[0].score) else sentences[:1]
             if best and best is not facts[:1]:  # 高标准农田建设进展: each year's batch has a sentence of its own
@@ -254,8 +298,9 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
             result.matches += [m for m in best if m.score >= scoring.min_score]
             continue
         for item in ask.items or [terms]:
-            ranked = _best_facts(spec, ev.ask, item if ask.items else terms, ev, route, library, scoring, result.rejected,
-                                 result.matches)  # fmt: skip
+            ranked = _best_facts(
+                spec, ev.ask, item if ask.items else terms, ev, route, library, scoring, result.rejected, result.matches
+            )
             ranked = [m for m in ranked if m.score >= scoring.min_score]
             if ranked:
                 result.matches += _per_notice(ranked, route, spec, scoring)
@@ -291,7 +336,9 @@ def _refusal(spec: QuestionSpec, rejected: list[Rejected]) -> Refusal:
         if found:
             have, asked = found[0].split(" ", 1)[1].split(" ≠ ")
             haves = list(dict.fromkeys(r.split(" ", 1)[1].split(" ≠ ")[0] for r in found))
-            return Refusal(reason=reason, have="、".join(haves[:3]) if not spec.english else ", ".join(haves[:3]), asked=asked)
+            return Refusal(
+                reason=reason, have="、".join(haves[:3]) if not spec.english else ", ".join(haves[:3]), asked=asked
+            )
     about = [r for r in near if r.startswith("not about")]
     if about:
         have = "other places" if spec.english else "其他地方"

@@ -41,7 +41,9 @@ class Answer(BaseModel):
     language: str = Field(default="zh", description="zh | en: the language of the question and answer")
     intent: str = Field(default="", description="what the question was understood to ask")
     context: str = Field(default="", description="the question as understood, a follow-up merged with its context")
-    trace: dict | None = Field(default=None, description="each stage's decision (ask --explain); not part of the contract")
+    trace: dict | None = Field(
+        default=None, description="each stage's decision (ask --explain); not part of the contract"
+    )
 
 
 class ErrorReply(BaseModel):

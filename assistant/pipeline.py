@@ -26,20 +26,49 @@ from documents.reporting import period_mentions
 from index.embedder import Encoder
 from index.search import HybridRetriever
 
-_FRAME_WORDS = frozenset(["目标", "完成", "情况", "进展", "项目", "工作", "多少", "数量", "季度", "年度", "全年", "今年", "去年", "年", "月", "市", "县", "区", "省", "全市", "城市", "政府"])
+_FRAME_WORDS = frozenset(
+    [
+        "目标",
+        "完成",
+        "情况",
+        "进展",
+        "项目",
+        "工作",
+        "多少",
+        "数量",
+        "季度",
+        "年度",
+        "全年",
+        "今年",
+        "去年",
+        "年",
+        "月",
+        "市",
+        "县",
+        "区",
+        "省",
+        "全市",
+        "城市",
+        "政府",
+    ]
+)
 
 
 def _told_in_words(spec: QuestionSpec) -> bool:
     """A progress question that asks for no figure (建设进度, 进展如何): a sentence can answer it."""
-    return len(spec.asks) == 1 and spec.asks[0].want in (Want.PROGRESS, Want.FIGURE) and not re.search(
-        r"多少|几|率|百分|比例|how many|how much|percent|share", spec.text
+    return (
+        len(spec.asks) == 1
+        and spec.asks[0].want in (Want.PROGRESS, Want.FIGURE)
+        and not re.search(r"多少|几|率|百分|比例|how many|how much|percent|share", spec.text)
     )
 
 
 class Pipeline:
     """Everything answering needs, loaded once; `answer` keeps no state between questions."""
 
-    def __init__(self, library: Library, retriever: HybridRetriever, encoder: Encoder, scoring: Scoring = SCORING) -> None:
+    def __init__(
+        self, library: Library, retriever: HybridRetriever, encoder: Encoder, scoring: Scoring = SCORING
+    ) -> None:
         self.library, self.retriever, self.encoder, self.scoring = library, retriever, encoder, scoring
         self.bridge = EnglishBridge([e.notice for e in library.entries.values()])
         self.pairs: dict[str, list[FactPair]] = {d: pair_facts(e.facts) for d, e in library.entries.items()}
@@ -77,7 +106,9 @@ class Pipeline:
             return self._done(self._per_period(spec, routed), trace, english_names)
         answer, matching = self._one(spec, routed, trace)
         if answer.refused and _told_in_words(spec):  # 市二医院建设进度: where a project stands, in words
-            as_status = spec.model_copy(update={"asks": [a.model_copy(update={"want": Want.STATUS}) for a in spec.asks]})
+            as_status = spec.model_copy(
+                update={"asks": [a.model_copy(update={"want": Want.STATUS}) for a in spec.asks]}
+            )
             told, told_matching = self._one(as_status, routed, {})
             if not told.refused:
                 answer, matching = told, told_matching
@@ -103,7 +134,9 @@ class Pipeline:
         asked = "、".join(p.label_en if spec.english else p.label for p in spec.periods)
         if not periods:
             return None
-        refusal = Refusal(reason=Reason.OTHER_PERIOD, asked=asked, have=("、" if not spec.english else ", ").join(periods))
+        refusal = Refusal(
+            reason=Reason.OTHER_PERIOD, asked=asked, have=("、" if not spec.english else ", ").join(periods)
+        )
         return refusal_answer(spec, refusal)
 
     def _one(self, spec: QuestionSpec, routed: Route, trace: dict) -> tuple[Answer, Matching]:

@@ -48,7 +48,10 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
     named = False
     foreign = [n for n in foreign or [] if not any(e.profile.names_key(n.lower()) for e in entries.values())]
     if foreign:
-        return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=", ".join(foreign), have=_have_places(library, english)))
+        return Route(
+            doc_ids=[],
+            refusal=Refusal(reason=Reason.OTHER_PLACE, asked=", ".join(foreign), have=_have_places(library, english)),
+        )
     own: set[str] = set()
     inside_docs: set[str] = set()
     for name in spec.places:
@@ -62,7 +65,9 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
             sub_places.append(name)
             inside_docs |= set(inside)
         elif _is_reliable_name(name):
-            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=name, have=_have_places(library, english)))
+            return Route(
+                doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=name, have=_have_places(library, english))
+            )
     for key, level in spec.place_keys:
         mine = [d for d, e in entries.items() if e.profile.names_key(key, level)]
         own |= set(mine)
@@ -73,10 +78,16 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         candidates = [d for d in candidates if d in inside_docs]
     elif spec.place_keys and any(level for _, level in spec.place_keys):
         asked = next(k for k, level in spec.place_keys if level).title()
-        return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=asked, have=_have_places(library, english)))
+        return Route(
+            doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=asked, have=_have_places(library, english))
+        )
 
     if spec.year is not None:
-        kept = [d for d in candidates if entries[d].profile.year in (None, spec.year) or f"{spec.year}年" in entries[d].notice.text]
+        kept = [
+            d
+            for d in candidates
+            if entries[d].profile.year in (None, spec.year) or f"{spec.year}年" in entries[d].notice.text
+        ]
         if not kept:
             years = sorted({str(entries[d].profile.year) for d in candidates if entries[d].profile.year})
             have = ("、".join(f"{y}年" for y in years)) if not english else ", ".join(years)
@@ -95,7 +106,9 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
             )
         ]
         if not kept:
-            have = "、".join(dict.fromkeys(entries[d].profile.period.label for d in candidates if entries[d].profile.period))
+            have = "、".join(
+                dict.fromkeys(entries[d].profile.period.label for d in candidates if entries[d].profile.period)
+            )
             asked = "、".join(p.label_en if english else p.label for p in spec.periods)
             return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PERIOD, asked=asked, have=have))
         candidates = kept
@@ -104,11 +117,14 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         kept = [
             d
             for d in candidates
-            if entries[d].profile.level in (None, spec.scope) or any(f.scope.level == spec.scope for f in entries[d].facts)
+            if entries[d].profile.level in (None, spec.scope)
+            or any(f.scope.level == spec.scope for f in entries[d].facts)
         ]
         if not kept:
             have = "、".join(dict.fromkeys(scope_word(entries[d].profile.level) for d in candidates))
-            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_SCOPE, asked=scope_word(spec.scope), have=have))
+            return Route(
+                doc_ids=[], refusal=Refusal(reason=Reason.OTHER_SCOPE, asked=scope_word(spec.scope), have=have)
+            )
         candidates = kept
     return Route(doc_ids=candidates, sub_places=sub_places, labels=labels, named_place=named)
 

@@ -26,12 +26,18 @@ class Scoring(BaseModel):
         default=0.92, description="a clause this close in meaning may answer with less word overlap (typos)"
     )
     typo_min_lexical: float = Field(default=0.15, description="… but it must still share this much of the asked words")
-    status_margin: float = Field(default=0.05, description="a second sentence of the same paragraph this close is quoted too")
-    status_bonus: float = Field(default=0.08, description="added to a sentence that says where something stands (已, 正在)")
+    status_margin: float = Field(
+        default=0.05, description="a second sentence of the same paragraph this close is quoted too"
+    )
+    status_bonus: float = Field(
+        default=0.08, description="added to a sentence that says where something stands (已, 正在)"
+    )
     min_score: float = Field(default=0.30, description="a figure scoring under this answers nothing")
     kind_bonus: float = Field(default=0.08, description="added when the figure is of the kind asked (growth, rank …)")
     role_bonus: float = Field(default=0.12, description="added when the figure has the role asked (target, actual)")
-    nearby_bonus: float = Field(default=0.06, description="added to a later part's figure in the paragraph of the part before")
+    nearby_bonus: float = Field(
+        default=0.06, description="added to a later part's figure in the paragraph of the part before"
+    )
     repeat_penalty: float = Field(default=0.15, description="taken off a later part's figure that an earlier part got")
     focus_bonus: float = Field(default=0.08, description="added when the figure's clause names the word before 多少")
     place_margin: float = Field(

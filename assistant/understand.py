@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from documents.errors import QuestionError
 from documents.facts import FactKind
 from documents.gazetteer import Gazetteer
-from documents.places import Level, english_places, place_names, scope_levels
+from documents.places import Level, english_places, place_names
 from documents.quantities import COUNT_WORDS
 from documents.reporting import Period, period_mentions, year_mentions
 from documents.vocabulary import vocabulary
@@ -94,7 +94,9 @@ def looks_like_code(text: str) -> bool:
     return not has_cjk(text) and _CODE.search(text) is not None
 
 
-_LIST = re.compile(r"哪些|哪几|哪[一二三四五六七八九十几]?个|哪[类项家]|有什么项目|都有(?:哪|什么)|\bwhich\b|what are the|\blist\b")
+_LIST = re.compile(
+    r"哪些|哪几|哪[一二三四五六七八九十几]?个|哪[类项家]|有什么项目|都有(?:哪|什么)|\bwhich\b|what are the|\blist\b"
+)
 _PROGRESS = re.compile(
     r"(?:完成|完工|竣工|开工|签约|拆除|征收|建成|到位|拨付|执行|办结|化解|投资完成)率|完成进度|进度|百分之几|几成|完成了?(?:全年|年度)?(?:目标|计划|任务)(?:的)?(?:百分之几|几成|多少|比例)?|"
     r"占(?:全年|年度)?[^,，?？]{0,8}?(?:目标|计划|任务)[^,，?？]{0,6}?(?:多少|几|比例)|(?:是|为)计划的|计划的多少|"
@@ -107,30 +109,37 @@ _STATUS = re.compile(
     r"进展|情况如何|怎么样|怎样|到哪一步|哪一步|什么阶段|啥进度|什么进度|进度如何|了吗|了没有?|没有?[?？]?$|吗[?？]?$|是否|为什么|原因|"
     r"什么时[候侯]|何时|status|\bstand\b|been (?:built|completed|signed|held|solved)|\bhad\b.*\bbeen\b|\bwhen\b|\bwhy\b"
 )
-_FIGURE = re.compile(r"多少|几|多大|多高|多快|how many|how much|what (?:was|is) the|what share|what percent|by how much")
+_FIGURE = re.compile(
+    r"多少|几|多大|多高|多快|how many|how much|what (?:was|is) the|what share|what percent|by how much"
+)
 _GROWTH_ASK = re.compile(
-    r"增长|增速|增幅|涨幅|涨了|涨多少|降了|下降|降低|回落|增得|growth|grew|\bgrow\b|how fast|increase|decrease|fell|rose|\bup\b"
+    r"增长|增速|增幅|涨幅|涨了|涨多少|降了|下降|降低|回落|增得|growth|grew|\bgrow\b|how fast|increase|decrease|fell|rose|\bup\b"  # noqa: E501
 )
 _SHARE_ASK = re.compile(r"占比|比重|占[^,，?？]{0,14}?(?:多少|几|比例)|比例|share|proportion")
 _RANK_ASK = re.compile(r"排名|第几|排第|排在|位列|名次|\brank")
 _CHANGE_ASK = re.compile(r"快于|慢于|序时进度|百分点|ahead of|behind schedule|percentage point")
 _AMOUNT_ASK = re.compile(r"多少(?:亿|万)?元|多少钱|多少亿|多少万元|金额|资金|how much money|yuan")
 # Measures counted in money: 总投资多少 asks 元 even when it does not say so.
-_MONEY_MEASURE = re.compile(r"(?:投资|资金|收入|支出|产值|总额|金额|经费|资产|贷款|销售额|营业额|利润|税收|预算|补助|拨付|融资)(?:了)?(?:是|为|有|达到?)?(?:多少|几)")
+_MONEY_MEASURE = re.compile(
+    r"(?:投资|资金|收入|支出|产值|总额|金额|经费|资产|贷款|销售额|营业额|利润|税收|预算|补助|拨付|融资)(?:了)?(?:是|为|有|达到?)?(?:多少|几)"
+)
 _COUNT_ASK = re.compile(r"(?:多少|几)(?:个|项|宗|家|件|所|座|处|条|批|户|类|大类)")
 _ASK_UNIT = re.compile(r"(?:多少|几)(?:万|亿)?([\u4e00-\u9fff]{1,2})")
 _UNIT_WORDS = "家个座项人次名件户条台株亩份起所处块期批宗元吨场张公里平方米"
 _QUESTION_WORDS = re.compile(
-    rf"(?:多少|几)(?:万|亿)?(?:{'|'.join(sorted(COUNT_WORDS, key=len, reverse=True))}|元|亩|类|大类|公里|平方米|钱|倍)?|请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|几宗|几成|第几|是什么|什么|怎么样|怎么|如何|情况|进展|进度|了吗|"
+    rf"(?:多少|几)(?:万|亿)?(?:{'|'.join(sorted(COUNT_WORDS, key=len, reverse=True))}|元|亩|类|大类|公里|平方米|钱|倍)?|请问|一下|告诉我|是多少|有多少|多少|几个|几家|几座|几项|几次|几宗|几成|第几|是什么|什么|怎么样|怎么|如何|情况|进展|进度|了吗|"  # noqa: E501
     r"吗|呢|啊|呀|啥|咋|多大|多高|哪些|哪几|有没有|是否|现在|目前|今年|分别|各是|各有|都|还是|百分之几|比例|占比|"
     r"完成了|达到了|达到|完成(?![投产建收资工总营])|实现|一共|总共|已经|或者|或|了|的|是|有|要|[?？!！。,，、;；:：\s]"
 )
 _COMPARE = re.compile(r"比|相比|较|多了|少了|差|difference|more than|less than|compared")
-_SPLIT = re.compile(r"[?？;；]|[,，](?=[^,，]*(?:多少|几|吗|呢|多大|多高|如何|怎样|哪些|比例|快于|慢于))|(?<=多少)和|(?<=多少)以及")
+_SPLIT = re.compile(
+    r"[?？;；]|[,，](?=[^,，]*(?:多少|几|吗|呢|多大|多高|如何|怎样|哪些|比例|快于|慢于))|(?<=多少)和|(?<=多少)以及"
+)
 
 
 def _asks_target(text: str) -> bool:
-    """目标/计划/确保… asks for a target, except as a relative clause naming what is counted (能确保完成的指标任务几项)."""
+    """目标/计划/确保… asks for a target, except in a relative clause naming what is counted
+    (能确保完成的指标任务几项)."""
     return any(
         not (m.group() in ("确保", "力争", "要求") and re.match(r"[^,，?？目标]{0,6}的", text[m.end() :]))
         for m in _TARGET.finditer(text)
@@ -178,7 +187,9 @@ def _unit(text: str) -> str | None:
         if word[0] == "个":
             continue  # 多少个湖北好人: 个 counts anything
         if word[0] in _UNIT_WORDS:
-            return "元" if word[0] == "元" or text[m.start() + 2 : m.start() + 3] in "亿万" and "元" in word else word[0]
+            return (
+                "元" if word[0] == "元" or text[m.start() + 2 : m.start() + 3] in "亿万" and "元" in word else word[0]
+            )
     return "元" if re.search(r"多少(?:亿|万)?元|多少钱|how much money|yuan", text) else None
 
 
@@ -197,7 +208,9 @@ def _terms(text: str, english: bool, places: list[str]) -> str:
     return re.sub(r"\s+", " ", _QUESTION_WORDS.sub(" ", text)).strip()
 
 
-_SCOPE_AT = re.compile(r"(?:^|(?<=[年度月份,，\s])|(?<=[省市县区]))(?:全|我|本|咱们|咱|我们)(省|市|县|区)|(?:^|(?<=[年度月,，\s]))(全国)")
+_SCOPE_AT = re.compile(
+    r"(?:^|(?<=[年度月份,，\s])|(?<=[省市县区]))(?:全|我|本|咱们|咱|我们)(省|市|县|区)|(?:^|(?<=[年度月,，\s]))(全国)"
+)
 
 
 def _scope_levels(text: str) -> list[Level]:
@@ -209,12 +222,47 @@ def _scope_levels(text: str) -> list[Level]:
 
 
 _EN_SPLIT = re.compile(r"\?|,? and (?=what|how|which|when|by how|is|was|did)")
-_ASKS_SOMETHING = re.compile(r"多少|几|吗|呢|如何|怎样|怎么|哪|什么|是否|比例|占比|进度|率|情况|进展|排名|快于|慢于|没|\?|？")
+_ASKS_SOMETHING = re.compile(
+    r"多少|几|吗|呢|如何|怎样|怎么|哪|什么|是否|比例|占比|进度|率|情况|进展|排名|快于|慢于|没|\?|？"
+)
 
 
 _NOT_FOCUS = frozenset(
-    "一共 总共 共有 分别 各有 目前 现在 已经 还有 完成 实现 增长 增加 比例 达到 全市 全县 全区 全省 今年 一季度 上半年 "
-    "前三季度 全年 年度 多少 请问 这个 那个 具体 大概 有关 相关".split()
+    [
+        "一共",
+        "总共",
+        "共有",
+        "分别",
+        "各有",
+        "目前",
+        "现在",
+        "已经",
+        "还有",
+        "完成",
+        "实现",
+        "增长",
+        "增加",
+        "比例",
+        "达到",
+        "全市",
+        "全县",
+        "全区",
+        "全省",
+        "今年",
+        "一季度",
+        "上半年",
+        "前三季度",
+        "全年",
+        "年度",
+        "多少",
+        "请问",
+        "这个",
+        "那个",
+        "具体",
+        "大概",
+        "有关",
+        "相关",
+    ]
 )
 
 
@@ -238,11 +286,16 @@ _RATE_KINDS = {FactKind.SHARE, FactKind.LEVEL, FactKind.GROWTH, FactKind.COMPLET
 def _by_family(ask: Ask) -> list[Ask]:
     """几项 … 占比: one part asking a count and a share is two asks, each answered by its own figure."""
     rates = [k for k in ask.kinds if k in _RATE_KINDS]
-    counted = ask.unit is not None and ask.unit != "元" or any(k in (FactKind.COUNT, FactKind.AMOUNT) for k in ask.kinds)
+    counted = (
+        ask.unit is not None and ask.unit != "元" or any(k in (FactKind.COUNT, FactKind.AMOUNT) for k in ask.kinds)
+    )
     if not rates or not counted or ask.want != Want.FIGURE:
         return [ask]
     amounts = [k for k in ask.kinds if k not in _RATE_KINDS] or [FactKind.COUNT, FactKind.AMOUNT]
-    return [ask.model_copy(update={"kinds": amounts}), ask.model_copy(update={"kinds": rates, "unit": None, "inherited": True})]
+    return [
+        ask.model_copy(update={"kinds": amounts}),
+        ask.model_copy(update={"kinds": rates, "unit": None, "inherited": True}),
+    ]
 
 
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|项|座|所|条|名|位)([\u4e00-\u9fff]{2,4}?)(?:[?？,，。]|$|呢|了|吗)")
@@ -279,7 +332,8 @@ _ITEM_SPLIT = re.compile(r"[和、及与]|以及")
 
 
 def _items(part: str, places: list[str]) -> list[str]:
-    """Measures asked side by side (危旧房改造和安置房新开工各…, 处置线索、立案、留置各多少): each is matched on its own."""
+    """Measures asked side by side (危旧房改造和安置房新开工各…, 处置线索、立案、留置各多少): each is matched
+    on its own."""
     if not re.search(r"[和、及与]|以及", part):
         return []
     pieces = [_terms(p, False, places) for p in _ITEM_SPLIT.split(part)]

@@ -8,7 +8,6 @@ bytes are saved, so the notice read at the next start is the notice indexed now.
 from __future__ import annotations
 
 import json
-
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from documents.clause_groups import REFERENCE, Clause, clean_measure, paren_lead, restates, split_clauses
-from documents.facts import Fact, FactKind, FactRole, Scope
 from documents.columns import column_role
+from documents.facts import Fact, FactKind, FactRole, Scope
 from documents.models import ColumnRole, Notice, Paragraph, ParagraphKind, Qualifier, Quantity, QuantityKind
 from documents.numerals import normalise
 from documents.places import Level, place_names, split_level
@@ -39,13 +39,19 @@ _TARGET_BEFORE = re.compile(
     r"(?:年度|全年)(?:投资)?(?:计划|目标|任务)|(?:计划|目标|任务)(?:全年|年度)|目标任务|原计划|力争|预算安排|"
     r"(?:全年|年度)(?:计划)?(?:投资|安排)?(?:计划)?$"
 )
-_TARGET_AFTER = re.compile(r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)")
-_TARGET_SENTENCE = re.compile(r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标为")
+_TARGET_AFTER = re.compile(
+    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
+)
+_TARGET_SENTENCE = re.compile(
+    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标为"
+)
 _RESULT = re.compile(r"实际|结果|显示|最终|落实情况|完成情况|实际上|去年|上年")
 _PLAN_BEFORE = re.compile(r"计划|拟|预计将|将要|准备")
 _CUMULATIVE = re.compile(r"累计|达到|达|总数|总量|总计|共计|合计|截至|截止|已累计")
 _NOTE = re.compile(r"[(（](预计数?|初步统计|快报数?|预估)[)）]")
-_RANK_FRAME = re.compile(r"((?:全|在)(?:省|市|国|区|县)|[一二三四五六七八九十0-9]+(?:个)?(?:县市区|县市|县区|市州|地市|区县|市|县|区)|同类)")
+_RANK_FRAME = re.compile(
+    r"((?:全|在)(?:省|市|国|区|县)|[一二三四五六七八九十0-9]+(?:个)?(?:县市区|县市|县区|市州|地市|区县|市|县|区)|同类)"
+)
 _SCOPE_WORD = re.compile(r"(?:全|我|本)(省|市|县|区)|(全国)")
 _ITEM_UNITS = set("个项宗家件所座处条批户只辆艘台套")
 _TABLE_TARGET = re.compile(r"目标|任务|计划")
@@ -193,7 +199,7 @@ def _paragraph_topic(paragraph: Paragraph, notice: Notice) -> str:
         return paragraph.heading.rstrip("。.")
     first = re.split(r"[。;；]", paragraph.text, maxsplit=1)[0]
     if len(first) <= 30 and not extract_quantities(first) and len(first) < len(paragraph.text) - 1:
-        return first.strip("“”\"")
+        return first.strip('“”"')
     crumbs = paragraph.breadcrumb[:-1] if paragraph.marker else paragraph.breadcrumb
     crumb = crumbs[-1] if crumbs else ""
     if crumb == notice.title or len(crumb) > 30 or extract_quantities(crumb):
@@ -244,7 +250,11 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
             piece_start = max(previous_end, split)  # 、 separates figures (中转站7个、分类池17个), not names
             before = ctx.plain[piece_start : q.start]
             lead = paren_lead(ctx.plain, q.start)
-            measure = clean_measure(before) if lead is None else clean_measure(ctx.plain[previous_end : q.start - len(lead) - 1]) or ""
+            measure = (
+                clean_measure(before)
+                if lead is None
+                else clean_measure(ctx.plain[previous_end : q.start - len(lead) - 1]) or ""
+            )
             counted = _counted_noun(ctx.plain, q, clause.end)
             if counted and not (measure and counted in measure):
                 measure = clean_measure(before + counted) or counted
@@ -280,7 +290,9 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                     kind=kind,
                     role=role,
                     falls=bool(_FALL.search(before)),
-                    period=(period_override if column is not None and period_override else _period(q, ctx, clause, role)),
+                    period=(
+                        period_override if column is not None and period_override else _period(q, ctx, clause, role)
+                    ),
                     year=_year(q, ctx, clause),
                     scope=_scope(ctx, clause, q, lead),
                     among=_among(q, ctx, clause) if kind == FactKind.RANK else None,
@@ -325,7 +337,10 @@ def _is_threshold(q: Quantity, plain: str) -> bool:
     """A figure that names a class (亿元以上项目, 10亿元以上项目, 1亿元以上的企业), not an amount reported."""
     if q.qualifier not in (Qualifier.AT_LEAST, Qualifier.AT_MOST) or q.kind != QuantityKind.MONEY:
         return False
-    return re.match(r"(?:的)?(?:[\u4e00-\u9fff]{0,4})(?:项目|企业|工程|单位|产业项目)", plain[q.end : q.end + 8]) is not None
+    return (
+        re.match(r"(?:的)?(?:[\u4e00-\u9fff]{0,4})(?:项目|企业|工程|单位|产业项目)", plain[q.end : q.end + 8])
+        is not None
+    )
 
 
 def cell_spans(paragraph: Paragraph) -> list[tuple[int, int, str, str]]:

@@ -42,7 +42,9 @@ class Scope(BaseModel):
 
     @property
     def label(self) -> str:
-        return self.name or (f"全{self.level.value}" if self.level and self.level != Level.NATION else "全国" if self.level else "")
+        return self.name or (
+            f"全{self.level.value}" if self.level and self.level != Level.NATION else "全国" if self.level else ""
+        )
 
 
 class Fact(BaseModel):

@@ -23,7 +23,9 @@ _RATES = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE)
 def _ref(notice: Notice, fact: Fact) -> FigureRef:
     shift = notice.paragraph(fact.paragraph_id).start
     q = fact.signed
-    return FigureRef(paragraph_id=fact.paragraph_id, quantity=q.model_copy(update={"start": q.start + shift, "end": q.end + shift}))
+    return FigureRef(
+        paragraph_id=fact.paragraph_id, quantity=q.model_copy(update={"start": q.start + shift, "end": q.end + shift})
+    )
 
 
 def _period(fact: Fact) -> str:
@@ -36,7 +38,9 @@ def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
     ceiling = t.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
     if ceiling:
         status = TargetStatus.WITHIN_CEILING if a.value <= t.value else TargetStatus.ABOVE_CEILING
-        text = f"{a.number_text},{'控制在' if a.value <= t.value else '高于'}{t.number_text.rstrip('以内')}{'以内' if a.value <= t.value else '的上限'}"
+        within = a.value <= t.value
+        bound = t.number_text.rstrip("以内")
+        text = f"{a.number_text},{'控制在' if within else '高于'}{bound}{'以内' if within else '的上限'}"
     else:
         status = TargetStatus.EXCEEDED if gap > 0 else TargetStatus.MET if gap == 0 else TargetStatus.BELOW_TARGET
         word = "高于" if gap > 0 else "达到" if gap == 0 else "低于"
@@ -61,19 +65,35 @@ def _check(pair: FactPair, stated: Fact | None) -> str | None:
 def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None = None) -> Target:
     pct = pair.progress_pct
     floor = pair.target.quantity.qualifier == Qualifier.AT_LEAST
-    status = TargetStatus.IN_PROGRESS if pct is None or pct < 100 else TargetStatus.MET if pct == 100 else TargetStatus.EXCEEDED
+    status = (
+        TargetStatus.IN_PROGRESS
+        if pct is None or pct < 100
+        else TargetStatus.MET
+        if pct == 100
+        else TargetStatus.EXCEEDED
+    )
     plan = pair.actual.role == FactRole.PLAN
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=pair.target.subject or pair.actual.subject,
-        period=_period(pair.actual), kind=TargetKind.FLOOR if floor else TargetKind.CUMULATIVE,
-        target=_ref(notice, pair.target), actual=None if plan else _ref(notice, pair.actual),
-        parts=[] if plan else [_ref(notice, f) for f in sorted([pair.actual, *pair.parts], key=lambda f: f.quantity.start)]
-        if pair.parts else [],
-        plan=_ref(notice, pair.actual) if plan else None, progress_pct=None if plan else pct,
-        formula=None if plan else pair.formula, status=TargetStatus.PLAN_ONLY if plan else status,
+        id=f"r{index}",
+        doc_id=notice.doc_id,
+        indicator=pair.target.subject or pair.actual.subject,
+        period=_period(pair.actual),
+        kind=TargetKind.FLOOR if floor else TargetKind.CUMULATIVE,
+        target=_ref(notice, pair.target),
+        actual=None if plan else _ref(notice, pair.actual),
+        parts=[]
+        if plan
+        else [_ref(notice, f) for f in sorted([pair.actual, *pair.parts], key=lambda f: f.quantity.start)]
+        if pair.parts
+        else [],
+        plan=_ref(notice, pair.actual) if plan else None,
+        progress_pct=None if plan else pct,
+        formula=None if plan else pair.formula,
+        status=TargetStatus.PLAN_ONLY if plan else status,
         status_text="只有计划数,没有完成数" if plan else f"完成{pair.formula}" if pair.formula else "",
-        stated_rate=_ref(notice, stated) if stated else None, rate_check=_check(pair, stated),
-    )  # fmt: skip
+        stated_rate=_ref(notice, stated) if stated else None,
+        rate_check=_check(pair, stated),
+    )
 
 
 def _stated_row(notice: Notice, fact: Fact, index: int, actual: Fact | None = None) -> Target:
@@ -100,7 +120,9 @@ def _reported_with(rate: Fact, facts: list[Fact], paired: set[str]) -> Fact | No
 
 def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int) -> Target:
     """A target the notice reports no result for: a plan for it is shown when a sentence gives one."""
-    plan = next((p for p in plans if p.paragraph_id == target.paragraph_id and similarity(target, p) >= MIN_SIMILARITY), None)
+    plan = next(
+        (p for p in plans if p.paragraph_id == target.paragraph_id and similarity(target, p) >= MIN_SIMILARITY), None
+    )
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, indicator=target.subject, period=_period(target),
         kind=TargetKind.FLOOR if target.quantity.qualifier == Qualifier.AT_LEAST else TargetKind.CUMULATIVE,

@@ -85,7 +85,11 @@ def ratio(actual: Fact, target: Fact, parts: list[Fact] | None = None) -> tuple[
         total = sum((f.quantity.value for f in figures), Decimal(0))
         pct = total / target.quantity.value * 100
         summed = " + ".join(f.quantity.number_text for f in figures)
-        return pct, f"{summed} = {total.normalize():f}; {total.normalize():f} / {target.quantity.number_text} = {pct.quantize(Decimal('0.1'))}%"
+        return (
+            pct,
+            f"{summed} = {total.normalize():f}; "
+            f"{total.normalize():f} / {target.quantity.number_text} = {pct.quantize(Decimal('0.1'))}%",
+        )
     pct = actual.quantity.value / target.quantity.value * 100
     shown = f"{pct.quantize(Decimal('0.1'))}%"
     return pct, f"{actual.quantity.number_text} / {target.quantity.number_text} = {shown}"
@@ -137,7 +141,12 @@ def _pair_score(target: Fact, actual: Fact) -> float:
     if "总投资" in actual.measure and "总投资" not in target.measure:
         return 0.0  # a project's total investment is its size, not what was done of an annual plan
     same_unit = target.quantity.unit and target.quantity.unit == actual.quantity.unit
-    if same_paragraph and actual.sentence == target.sentence and same_unit and actual.quantity.start < target.quantity.start:
+    if (
+        same_paragraph
+        and actual.sentence == target.sentence
+        and same_unit
+        and actual.quantity.start < target.quantity.start
+    ):
         return 2.2 + alike  # 抽样检验5.48万批次,…,超额完成4.7万批次的年度目标任务
     if _row_pair(target, actual):  # a table row: the task column's target, an actual column's result
         return 2.4 + (actual.period.end if actual.period else 0) / 100 + alike / 10

@@ -29,7 +29,13 @@ _SUFFIX_LEVEL = (
     ("自治区", Level.PROVINCE), ("省", Level.PROVINCE), ("市", Level.CITY), ("州", Level.CITY),
     ("盟", Level.CITY), ("县", Level.COUNTY), ("旗", Level.COUNTY), ("区", Level.DISTRICT),
 )  # fmt: skip
-_LEVEL_PINYIN = {"sheng": Level.PROVINCE, "shi": Level.CITY, "zhou": Level.CITY, "xian": Level.COUNTY, "qu": Level.DISTRICT}
+_LEVEL_PINYIN = {
+    "sheng": Level.PROVINCE,
+    "shi": Level.CITY,
+    "zhou": Level.CITY,
+    "xian": Level.COUNTY,
+    "qu": Level.DISTRICT,
+}
 _ENGLISH_LEVEL = {
     "province": Level.PROVINCE, "city": Level.CITY, "municipality": Level.CITY, "prefecture": Level.CITY,
     "county": Level.COUNTY, "district": Level.DISTRICT,
@@ -38,10 +44,87 @@ NATION_WORDS = re.compile(r"全国|国务院|国内生产总值|\b(?:china|natio
 # 全市 / 我县 / 本区: the notice's own place at that level; 省级 / 市级 name a programme's level, not a place.
 SCOPE_WORD = re.compile(r"(全|我|本)(省|市|县|区)(?!级|长|委|政府|直|场|民众|民意|政)")
 _NOT_PLACES = frozenset(
-    "城市 全市 我市 本市 市区 城区 社区 小区 园区 景区 校区 片区 街区 辖区 新区 山区 库区 矿区 湖区 开发区 高新区 "
-    "示范区 功能区 保税区 试验区 自贸区 集聚区 市场 都市 县域 县城 郊区 老城区 主城区 中心城区 各县 各区 各市 "
-    "县市 县区 市县 区县 省市 省级 市级 县级 区级 六县市 全省 全县 全区 全国 本省 本县 本区 新建 改建 扩建 城镇 农村 "
-    "城乡 乡村 乡镇 街道 东部 西部 南部 北部 中部 沿海 内地 边境 根据地 中国 全球 世界 国际 合龙 封顶".split()
+    [
+        "城市",
+        "全市",
+        "我市",
+        "本市",
+        "市区",
+        "城区",
+        "社区",
+        "小区",
+        "园区",
+        "景区",
+        "校区",
+        "片区",
+        "街区",
+        "辖区",
+        "新区",
+        "山区",
+        "库区",
+        "矿区",
+        "湖区",
+        "开发区",
+        "高新区",
+        "示范区",
+        "功能区",
+        "保税区",
+        "试验区",
+        "自贸区",
+        "集聚区",
+        "市场",
+        "都市",
+        "县域",
+        "县城",
+        "郊区",
+        "老城区",
+        "主城区",
+        "中心城区",
+        "各县",
+        "各区",
+        "各市",
+        "县市",
+        "县区",
+        "市县",
+        "区县",
+        "省市",
+        "省级",
+        "市级",
+        "县级",
+        "区级",
+        "六县市",
+        "全省",
+        "全县",
+        "全区",
+        "全国",
+        "本省",
+        "本县",
+        "本区",
+        "新建",
+        "改建",
+        "扩建",
+        "城镇",
+        "农村",
+        "城乡",
+        "乡村",
+        "乡镇",
+        "街道",
+        "东部",
+        "西部",
+        "南部",
+        "北部",
+        "中部",
+        "沿海",
+        "内地",
+        "边境",
+        "根据地",
+        "中国",
+        "全球",
+        "世界",
+        "国际",
+        "合龙",
+        "封顶",
+    ]
 )
 _NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,5}?(?:自治区|省|市|县|区|州|旗)")
 
@@ -63,7 +146,10 @@ def _readings(name: str) -> tuple[frozenset[str], ...]:
 
 def pinyin_of(name: str) -> str:
     """One pinyin spelling, lower case, no spaces (for display and keys): 咸宁市 → xianningshi."""
-    return "".join(sorted(r)[0] if len(r) == 1 else pinyin(c, style=Style.NORMAL)[0][0] for c, r in zip(name, _readings(name), strict=False))
+    return "".join(
+        sorted(r)[0] if len(r) == 1 else pinyin(c, style=Style.NORMAL)[0][0]
+        for c, r in zip(name, _readings(name), strict=False)
+    )
 
 
 def _spells(readings: tuple[frozenset[str], ...], key: str) -> bool:
@@ -116,13 +202,13 @@ def place_names(text: str) -> list[str]:
     for match in _NAME.finditer(re.sub(r"[年月日季度的了在和与及等为是对把将从向其]", " ", plain)):
         name = match.group()
         stem, _ = split_level(name)
-        if _is_name(name) and len(stem) >= 2 and not any(name in f or f in name for f in found):
-            if all(flag in _NAME_FLAGS for _, flag in posseg.lcut(stem)):
-                found.append(name)
+        fresh = not any(name in f or f in name for f in found)
+        if _is_name(name) and len(stem) >= 2 and fresh and all(flag in _NAME_FLAGS for _, flag in posseg.lcut(stem)):
+            found.append(name)
     return list(dict.fromkeys(found))
 
 
-_NAME_FLAGS = frozenset("ns nr nrt nz j x".split())
+_NAME_FLAGS = frozenset(["ns", "nr", "nrt", "nz", "j", "x"])
 
 
 def _is_name(word: str) -> bool:
@@ -130,7 +216,10 @@ def _is_name(word: str) -> bool:
         word not in _NOT_PLACES
         and not SCOPE_WORD.fullmatch(word)
         and not re.match(r"[全我本各该省市县区]", word)
-        and not re.search(r"(?:小区|社区|园区|景区|街区|片区|城区|校区|新区|开发区|高新区|功能区|示范区|厂区|矿区|地区|山区|库区)$", word)
+        and not re.search(
+            r"(?:小区|社区|园区|景区|街区|片区|城区|校区|新区|开发区|高新区|功能区|示范区|厂区|矿区|地区|山区|库区)$",
+            word,
+        )
     )
 
 
@@ -139,10 +228,73 @@ _ENGLISH_PLACE = re.compile(
     r"(?:\s+([Pp]rovince|[Cc]ity|[Cc]ounty|[Dd]istrict|[Mm]unicipality|[Pp]refecture)\b)?"
 )
 _ENGLISH_NOT_PLACES = frozenset(
-    "What How Which When Where Why Who Whose Did Does Do Is Are Was Were By In On At For Of The And Had Has Have "
-    "Q1 Q2 Q3 Q4 January February March April May June July August September October November December "
-    "First Second Third Fourth State Council Government Work Report National China Chinese Mid GDP CPI "
-    "According Between From Since Until Please Tell Give".split()
+    [
+        "What",
+        "How",
+        "Which",
+        "When",
+        "Where",
+        "Why",
+        "Who",
+        "Whose",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "By",
+        "In",
+        "On",
+        "At",
+        "For",
+        "Of",
+        "The",
+        "And",
+        "Had",
+        "Has",
+        "Have",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "First",
+        "Second",
+        "Third",
+        "Fourth",
+        "State",
+        "Council",
+        "Government",
+        "Work",
+        "Report",
+        "National",
+        "China",
+        "Chinese",
+        "Mid",
+        "GDP",
+        "CPI",
+        "According",
+        "Between",
+        "From",
+        "Since",
+        "Until",
+        "Please",
+        "Tell",
+        "Give",
+    ]
 )
 
 

@@ -32,7 +32,9 @@ _DATE_KEYS = ("发布日期", "发布时间", "发文日期", "日期")
 _FILE_PERIOD = {"q1": Period(start=1, end=3), "h1": Period(start=1, end=6), "q3": Period(start=1, end=9, loose=True),
                 "q2": Period(start=4, end=6), "h2": Period(start=7, end=12), "full": Period(start=1, end=12),
                 "fy": Period(start=1, end=12), "q4": Period(start=1, end=12)}  # fmt: skip
-_ISSUER_LEVEL = re.compile(r"(国务院)|(省)(?:政府|委|人民政府)|(市)(?:政府|委|人民政府)|(县)(?:政府|委|人民政府)|(区)(?:政府|委|人民政府)")
+_ISSUER_LEVEL = re.compile(
+    r"(国务院)|(省)(?:政府|委|人民政府)|(市)(?:政府|委|人民政府)|(县)(?:政府|委|人民政府)|(区)(?:政府|委|人民政府)"
+)
 SIDECAR_SUFFIX = ".profile.toml"
 
 

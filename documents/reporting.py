@@ -64,9 +64,14 @@ def _quarter(n: int, written: str) -> Period:
 
 # Each cue: a pattern and how to read it. Order matters: longer forms first; matches never overlap.
 _CUES: list[tuple[re.Pattern[str], object]] = [
-    (re.compile(rf"(?:截至|截止|到)(?:今年)?{_MONTH}月(?:份)?(?:底|末|末尾)?(?![0-9日号])"), lambda m: Period(end=_m(m[1]), point=True)),
-    (re.compile(r"(?:截至|截止|到)(?:今年)?(?:第?([一二三四1-4])季度末|([上下])半年末?)"),
-     lambda m: Period(end=3 * _Q[m[1]] if m[1] else (6 if m[2] == "上" else 12), point=True)),
+    (
+        re.compile(rf"(?:截至|截止|到)(?:今年)?{_MONTH}月(?:份)?(?:底|末|末尾)?(?![0-9日号])"),
+        lambda m: Period(end=_m(m[1]), point=True),
+    ),
+    (
+        re.compile(r"(?:截至|截止|到)(?:今年)?(?:第?([一二三四1-4])季度末|([上下])半年末?)"),
+        lambda m: Period(end=3 * _Q[m[1]] if m[1] else (6 if m[2] == "上" else 12), point=True),
+    ),
     (re.compile(rf"{_MONTH}\s?[-~—–至到]\s?{_MONTH}月(?:份)?"), lambda m: Period(start=_m(m[1]), end=_m(m[2]))),
     (re.compile(r"前([1-9]|1[01]|[一二三四五六七八九十]|十一)个月"), lambda m: Period(start=1, end=_m(m[1]))),
     (re.compile(r"前([二三两])(?:个)?季度"), lambda m: Period(start=1, end=3 * _Q[m[1]])),
@@ -75,17 +80,25 @@ _CUES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"上半年"), lambda m: Period(start=1, end=6)),
     (re.compile(r"下半年"), lambda m: Period(start=7, end=12)),
     (re.compile(rf"{_MONTH}月(?:底|末)"), lambda m: Period(end=_m(m[1]), point=True)),
-    (re.compile(rf"(?<![0-9年])(?<!月){_MONTH}月(?:份)?(?![0-9]|[日号]|[-~—–至到]|底|末|初|上旬|中旬|下旬)"),
-     lambda m: Period(start=_m(m[1]), end=_m(m[1]))),
+    (
+        re.compile(rf"(?<![0-9年])(?<!月){_MONTH}月(?:份)?(?![0-9]|[日号]|[-~—–至到]|底|末|初|上旬|中旬|下旬)"),
+        lambda m: Period(start=_m(m[1]), end=_m(m[1])),
+    ),
     (re.compile(r"全年(?![^,，?？;；。]{0,10}(?:目标|任务|计划|预期))|全年度"), lambda m: Period(start=1, end=12)),
     # English
     (re.compile(r"\b(?:q1|first quarter)\b", re.I), lambda m: Period(start=1, end=3)),
     (re.compile(r"\b(?:h1|first half|half[- ]year|mid-year|mid-(?=\d{4}))", re.I), lambda m: Period(start=1, end=6)),
     (re.compile(r"\b(?:q1\s?[-–]\s?q3|first three quarters)\b", re.I), lambda m: Period(start=1, end=9)),
     (re.compile(r"\b(?:q2|second quarter)\b", re.I), lambda m: Period(start=4, end=6)),
-    (re.compile(r"\b(?:by|at|until|through) (?:the )?end of (?:q3|the third quarter)\b", re.I), lambda m: Period(end=9, point=True)),
+    (
+        re.compile(r"\b(?:by|at|until|through) (?:the )?end of (?:q3|the third quarter)\b", re.I),
+        lambda m: Period(end=9, point=True),
+    ),
     (re.compile(r"\b(?:q3|third quarter)\b", re.I), lambda m: Period(start=7, end=9, loose=True)),
-    (re.compile(r"\b(?:full[- ]year|whole year)\b(?! (?:targets?|goals?|plans?|tasks?))", re.I), lambda m: Period(start=1, end=12)),
+    (
+        re.compile(r"\b(?:full[- ]year|whole year)\b(?! (?:targets?|goals?|plans?|tasks?))", re.I),
+        lambda m: Period(start=1, end=12),
+    ),
     (re.compile(r"\bfirst (\w+) months\b", re.I), lambda m: _english_count(m[1])),
     (re.compile(r"\b(?:by|at|until|through) (?:the )?end of (\w+)", re.I), lambda m: _english_month(m[1], point=True)),
     (re.compile(r"\bby (\w+)(?= \d{4}| alone|\b)", re.I), lambda m: _english_month(m[1], point=True)),

@@ -265,9 +265,13 @@ def test_every_format_uploads_and_every_bad_file_is_refused(session: Session, tm
                  formats.q1_html(tmp_path / "q1.html")):  # fmt: skip
         upload(same, "same text")
     good_docx = formats.q1_docx(tmp_path / "q1.docx")
-    for bad in (formats.corrupt_docx(tmp_path / "broken.docx", good_docx),
-                formats.encrypted_pdf(tmp_path / "locked.pdf", font), formats.scanned_pdf(tmp_path / "scan.pdf"),
-                formats.chrome_only_html(tmp_path / "nav.html"), formats.empty_table_xlsx(tmp_path / "empty.xlsx")):  # fmt: skip
+    for bad in (
+        formats.corrupt_docx(tmp_path / "broken.docx", good_docx),
+        formats.encrypted_pdf(tmp_path / "locked.pdf", font),
+        formats.scanned_pdf(tmp_path / "scan.pdf"),
+        formats.chrome_only_html(tmp_path / "nav.html"),
+        formats.empty_table_xlsx(tmp_path / "empty.xlsx"),
+    ):
         upload(bad, bad.name)
         sync_api.expect(message).to_contain_text("未添加")
     sync_api.expect(badge).to_have_text(f"{count} 份通报")

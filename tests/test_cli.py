@@ -97,4 +97,7 @@ def test_targets_series_follows_a_target_across_periods() -> None:
     assert result.exit_code == 0
     series = {s["indicator"]: s for s in json.loads(result.stdout)}
     points = series["新开工亿元以上产业项目"]["points"]
-    assert [(p["period"], p["actual"]) for p in points] == [("咸宁市 2021年一季度", "36个"), ("咸宁市 2021年上半年", "80个")]
+    assert [(p["period"], p["actual"]) for p in points] == [
+        ("咸宁市 2021年一季度", "36个"),
+        ("咸宁市 2021年上半年", "80个"),
+    ]

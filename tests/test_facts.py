@@ -132,7 +132,9 @@ def test_real_notices_match_their_golden_fact_tables() -> None:
 def test_facts_cli_table_and_json() -> None:
     library = Library.of([Q1])
     table = render_facts(library, "table")
-    assert table.splitlines()[0].startswith("doc_id | paragraph") and table.endswith(f"{len(library.entries['xianning-2021-q1'].facts)} facts")
+    assert table.splitlines()[0].startswith("doc_id | paragraph") and table.endswith(
+        f"{len(library.entries['xianning-2021-q1'].facts)} facts"
+    )
     parsed = FACTS_SCHEMA.validate_python(json.loads(render_facts(library, "json")))
     assert parsed[0].doc_id == "xianning-2021-q1"
 
@@ -140,6 +142,8 @@ def test_facts_cli_table_and_json() -> None:
 if __name__ == "__main__":  # regenerate the golden file after reading the diff
     library = Library.of(load_corpus(REAL).notices + [Q1])
     GOLDEN.write_text(
-        json.dumps({d: [_compact(f) for f in e.facts] for d, e in library.entries.items()}, ensure_ascii=False, indent=0),
+        json.dumps(
+            {d: [_compact(f) for f in e.facts] for d, e in library.entries.items()}, ensure_ascii=False, indent=0
+        ),
         encoding="utf-8",
     )

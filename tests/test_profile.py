@@ -39,7 +39,15 @@ def test_the_bundled_q1_notice() -> None:
         # the period only in the body (截至11月底), the level from 我区
         ("重点项目推进情况\n截至11月底,我区完成投资12亿元。", "notice", None, None, Level.DISTRICT, None, "截至11月底"),
         # a title in traditional characters
-        ("開平市重點項目簡報(2024年第二期)\n1-2月累計完成投資9.4億元。", "n", "开平市", "kaiping", Level.CITY, 2024, "1-2月"),
+        (
+            "開平市重點項目簡報(2024年第二期)\n1-2月累計完成投資9.4億元。",
+            "n",
+            "开平市",
+            "kaiping",
+            Level.CITY,
+            2024,
+            "1-2月",
+        ),
         # a national report
         ("国务院公布2019年《政府工作报告》量化指标任务落实情况\n全国…", "n", "全国", None, Level.NATION, 2019, None),
     ],
@@ -59,7 +67,7 @@ def test_unknown_is_a_value_not_an_error() -> None:
 
 
 def test_a_long_first_line_is_a_paragraph_not_a_title() -> None:
-    line = "2022年,我县安排重点建设项目72宗,总投资2499亿元,年度投资计划190.7亿元。1至5月,累计完成投资88.4亿元,完成年度计划投资的46.4%。"
+    line = "2022年,我县安排重点建设项目72宗,总投资2499亿元,年度投资计划190.7亿元。1至5月,累计完成投资88.4亿元,完成年度计划投资的46.4%。"  # noqa: E501
     notice = parse_notice(line + "\n", "huidong")
     assert notice.paragraphs[0].kind.value == "body" and notice.title == "huidong"
 

@@ -26,7 +26,9 @@ def table_folder(tmp_path_factory) -> Path:
 def test_each_target_row_is_a_ledger_row(table_folder: Path) -> None:
     notice = load_corpus(table_folder).notices[0]
     rows = {r.target.quantity.text: r for r in build_ledger(notice) if r.target}
-    assert rows["1000座"].actual.quantity.text == "236座" and rows["1000座"].progress_pct.quantize(Decimal("0.1")) == Decimal("23.6")
+    assert rows["1000座"].actual.quantity.text == "236座" and rows["1000座"].progress_pct.quantize(
+        Decimal("0.1")
+    ) == Decimal("23.6")
     assert rows["5万亩"].actual.quantity.text == "1.2万亩" and rows["3000人"].actual.quantity.text == "820人"
     assert rows["100公里"].status == TargetStatus.NO_ACTUAL  # row 5: no result given
     assert all(r.target.paragraph_id == r.actual.paragraph_id for r in rows.values() if r.actual)  # its own row

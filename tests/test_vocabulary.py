@@ -11,7 +11,13 @@ from documents.vocabulary import read_vocabulary, vocabulary
 
 @pytest.mark.parametrize(
     ("short", "full"),
-    [("规上", "规模以上"), ("社零", "社会消费品零售总额"), ("固投", "固定资产投资"), ("技改", "技术改造"), ("gdp", "地区生产总值")],
+    [
+        ("规上", "规模以上"),
+        ("社零", "社会消费品零售总额"),
+        ("固投", "固定资产投资"),
+        ("技改", "技术改造"),
+        ("gdp", "地区生产总值"),
+    ],
 )
 def test_abbreviations_expand_to_the_notices_terms(short: str, full: str) -> None:
     assert vocabulary().expand(f"一季度{short}增长多少") == f"一季度{full}增长多少"

@@ -65,7 +65,10 @@ def _chat_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.com
                 render.examples_html(handlers.examples(assistant)), js_on_load=style.EXAMPLES_JS, elem_id="examples"
             )
             scope = gr.Dropdown(
-                handlers.notice_choices(assistant), value=[], multiselect=True, label="只问这些通报(不选则问全部)",
+                handlers.notice_choices(assistant),
+                value=[],
+                multiselect=True,
+                label="只问这些通报(不选则问全部)",
                 elem_id="chat-scope",
             )
         with gr.Column(scale=2, min_width=320):
@@ -74,7 +77,9 @@ def _chat_tab(assistant: AssistantLike, tabs: gr.Tabs, jump_outputs: list[gr.com
     def start(message: str, chat: ChatState | None) -> tuple[str, list[dict[str, str]], str]:
         return "", handlers.pending_messages(chat, message), message
 
-    def answer(message: str, chat: ChatState | None, chosen: list[str] | None) -> tuple[list[dict[str, str]], ChatState, str]:
+    def answer(
+        message: str, chat: ChatState | None, chosen: list[str] | None
+    ) -> tuple[list[dict[str, str]], ChatState, str]:
         return handlers.respond(assistant, message, chat, chosen)
 
     def start_example(chat: ChatState | None, evt: gr.EventData) -> tuple[str, list[dict[str, str]], str]:

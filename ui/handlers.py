@@ -16,6 +16,7 @@ from documents.ledger import format_pct
 from documents.models import Notice, Target
 from ui import render
 
+
 def examples(assistant: AssistantLike) -> list[str]:
     """Example questions made from the loaded notices' own facts (see assistant.examples)."""
     from assistant.examples import example_questions

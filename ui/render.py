@@ -243,7 +243,7 @@ def profile_html(notice: Notice) -> str:
     ]
     items = "".join(
         f'<span class="profile-field"><span class="profile-key">{name}</span> {esc(value)}'
-        f'<small>{esc(_SOURCE_ZH.get(profile.sources.get(key, ""), profile.sources.get(key, "")))}</small></span>'
+        f"<small>{esc(_SOURCE_ZH.get(profile.sources.get(key, ''), profile.sources.get(key, '')))}</small></span>"
         for name, value, key in fields
     )
     return f'<div class="profile" id="notice-profile">{items}</div>'
