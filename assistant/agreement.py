@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.route import Route, scope_word
-from assistant.understand import Ask, QuestionSpec
+from assistant.understand import Ask, QuestionSpec, Want
 from documents.facts import Fact, FactRole
 from documents.places import split_level
 from documents.reporting import agrees
@@ -13,6 +13,9 @@ from index.text import normalize
 def disagreement(spec: QuestionSpec, ask: Ask, route: Route, fact: Fact, wide: str, paragraph: str = "") -> str | None:
     """Why a fact cannot answer this ask (None when it may)."""
     asked = ask.period or spec.period
+    target_asked = fact.role == FactRole.TARGET and ask.want in (Want.TARGET, Want.PROGRESS)
+    if target_asked and fact.period is not None and fact.period.start in (None, 1) and fact.period.end == 12:
+        asked = None  # 一季度…against a full-year target: the year's target is the target of each of its periods
     if asked is not None and fact.period is not None and not agrees(asked, fact.period):
         return f"period {fact.period.label} ≠ {asked.label}"
     if spec.year is not None and fact.year not in (None, spec.year):

@@ -9,6 +9,7 @@ evidence the Chinese path has. The dictionary is CC-CEDICT (CC BY-SA 4.0), shipp
 
 from __future__ import annotations
 
+import calendar
 import re
 import threading
 from collections import defaultdict
@@ -116,6 +117,11 @@ _STOP = set(
         "status",
         "project",
         "projects",
+        "end",
+        "already",
+        "reached",
+        "far",
+        "along",
     ]
 )
 _MONTHS = {
@@ -182,6 +188,15 @@ def _place_names() -> dict[str, set[str]]:
     return dict(names)
 
 
+_PLACE_LEVELS = frozenset({"district", "county", "city", "province", "prefecture", "municipality"})
+_NATION = frozenset({"china", "chinese", "national", "nationwide"})  # the scope 全国, not a place inside a notice
+
+
+def _is_month(word: str) -> bool:
+    """January, Sept: a month, never a place (CC-CEDICT also lists 一月 under January)."""
+    return len(word) >= 3 and any(m.lower().startswith(word.lower()) for m in calendar.month_name[1:])
+
+
 @lru_cache(maxsize=1)
 def _proper_names() -> dict[str, set[str]]:
     """lower-cased one-word proper names (place names mostly) → their Chinese headwords."""
@@ -226,10 +241,14 @@ class EnglishBridge:
                         if single not in _STOP and len(single) > 3:
                             self._loose[single].add(word)  # "employment" in "to get a job; employment"
         words = genre_vocabulary()
+        self._glossary: set[str] = set()
         for short, full in [*words.abbreviations.items(), *words.english.items()]:
             if short.isascii():
-                self._phrases[short] = {full}
-        corpus_text = "".join(normalize(n.text) for n in notices)
+                self._phrases[short] = {full, *words.variants(full)}  # key projects: 重点项目 or 重点工程
+                self._glossary.add(short)
+        self._texts = [normalize(n.text) for n in notices]
+        self._syllables: list[list[str]] | None = None
+        corpus_text = "".join(self._texts)
         self._foreign_names = {
             name: heads for name, heads in _place_names().items() if not any(h in corpus_text for h in heads)
         }
@@ -237,7 +256,8 @@ class EnglishBridge:
     def names(self, question: str) -> dict[str, set[str]]:
         """Capitalised proper names in an English question with their Chinese forms (Wuhan → {武汉})."""
         known = _proper_names()
-        found = [w for w in re.findall(r"\b([A-Za-z][a-z]{3,})\b", question) if w.lower() not in _STOP]
+        words = re.findall(r"\b([A-Za-z][a-z]{3,})\b", question)
+        found = [w for w in words if w.lower() not in _STOP and not _is_month(w) and w.lower() not in _NATION]
         return {w: known[w.lower()] for w in found if w.lower() in known}  # "wuhan" as well as "Wuhan"
 
     def unknown_names(self, question: str) -> list[str]:
@@ -247,9 +267,7 @@ class EnglishBridge:
         return [
             n
             for n in names
-            if n.lower() in self._foreign_names
-            and n.lower()[:3] not in _MONTHS
-            and n.lower() not in ("china", "chinese")
+            if n.lower() in self._foreign_names and n.lower()[:3] not in _MONTHS and n.lower() not in _NATION
         ]
 
     def terms(self, question: str) -> list[str]:
@@ -270,13 +288,43 @@ class EnglishBridge:
                 chunk = words[start : start + size]
                 if size == 1 and chunk[0] in _STOP:
                     continue
+                content = [w for w in chunk if w not in _STOP]
+                if size > 1 and len(content) == 1 and any(f in self._glossary for f in self._forms(content)):
+                    continue  # "invest in": the glossary's "invest" (投资), not the dictionary's phrase (投入)
                 for form in self._forms(chunk):
                     hits = self._phrases.get(form) or (self._loose.get(form) if size == 1 else None)
                     if hits and (size > 1 or len(hits) <= MAX_SENSES):
                         found.append(sorted(hits, key=len, reverse=True)[:3])
                         used |= span
                         break
+        for i, word in enumerate(words):
+            place = i + 1 < len(words) and words[i + 1] in _PLACE_LEVELS  # Yushui District: matched by profile
+            if i not in used and len(word) >= 5 and word not in _STOP and not place:
+                spelled = self._spelled(word)
+                if spelled:
+                    found.append(spelled)  # xianglujiao: a name the notice writes in characters (香炉礁)
         return found
+
+    def _spelled(self, word: str) -> list[str]:
+        """Runs of the notices' characters whose toneless pinyin is exactly `word` (at least two characters)."""
+        with self._build_lock:
+            if self._syllables is None:
+                from pypinyin import lazy_pinyin
+
+                chars = sorted({c for text in self._texts for c in text})
+                reading = dict(zip(chars, lazy_pinyin(chars), strict=True))  # one reading per character: fast
+                self._syllables = [[reading[c] for c in text] for text in self._texts]
+        counts: dict[str, int] = defaultdict(int)
+        for text, syllables in zip(self._texts, self._syllables, strict=True):
+            for start, first in enumerate(syllables):
+                if not word.startswith(first) or not first.isalpha() or first == text[start]:
+                    continue
+                spelled, end = first, start + 1
+                while len(spelled) < len(word) and end < len(syllables) and word.startswith(spelled + syllables[end]):
+                    spelled, end = spelled + syllables[end], end + 1
+                if spelled == word and end - start >= 2:
+                    counts[text[start:end]] += 1
+        return sorted(counts, key=lambda k: -counts[k])[:2]
 
     @staticmethod
     def _forms(chunk: list[str]) -> list[str]:

@@ -218,7 +218,7 @@ def _scope_levels(text: str) -> list[Level]:
     for name in place_names(text):  # 湖北全省: the scope word stands after a place name
         text = text.replace(name, " ")
     found = [Level.NATION if m.group(2) else Level(m.group(1)) for m in _SCOPE_AT.finditer(text)]
-    return found or ([Level.NATION] if re.search(r"\bchina's\b|\bin china\b|nationwide|whole country", text) else [])
+    return found or ([Level.NATION] if re.search(r"\bchina'?s?\b|nationwide|national\b|whole country", text) else [])
 
 
 _EN_SPLIT = re.compile(r"\?|,? and (?=what|how|which|when|by how|is|was|did)")

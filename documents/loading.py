@@ -76,8 +76,9 @@ def read_notice_file(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> DecodedTe
 
 
 def text_fingerprint(text: str) -> str:
-    """What two copies of a notice share even if re-saved: sha256 of the NFKC text with whitespace collapsed."""
-    normal = " ".join(unicodedata.normalize("NFKC", text).split())
+    """What two copies of a notice share even if re-saved or read from another format: sha256 of the NFKC text
+    without whitespace (a web page's 文  号 : 无 and the .txt's 文号: 无 are one notice)."""
+    normal = "".join(unicodedata.normalize("NFKC", text).split())
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 

@@ -71,7 +71,7 @@ class NoticeProfile(BaseModel):
         """'咸宁市 2021年一季度' / 'Xianning, Q1 2021': which notice an answer comes from (`place`: the question's
         own name for it, when the notice never writes its name)."""
         if english:
-            place = (self.place_key or "").title() or ("China" if self.level == Level.NATION else "")
+            place = "China" if self.level == Level.NATION else (self.place_key or "").title()
             when = " ".join(x for x in (self.period.label_en if self.period else "", str(self.year or "")) if x)
             return ", ".join(x for x in (place, when) if x) or self.doc_id
         place = self.place or place or ("全国" if self.level == Level.NATION else "")

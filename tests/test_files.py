@@ -87,6 +87,9 @@ def test_copies_differing_only_in_unicode_form_or_whitespace_are_one_notice(tmp_
     text = (BUNDLED_NOTICES / "xianning-2021-q1.txt").read_text(encoding="utf-8")
     assert text_fingerprint(text) == text_fingerprint(text + "  \n") == text_fingerprint(text.replace("5G", "５Ｇ"))
     assert text_fingerprint(text) != text_fingerprint(text.replace("236座", "237座"))
+    assert text_fingerprint("文       号 : 无\n名       称: 通报") == text_fingerprint(
+        "文号: 无\n名称: 通报"
+    )  # a web page's spacing
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_text(text + " \n", encoding="utf-8")
     corpus = load_corpus(tmp_path)
