@@ -189,7 +189,7 @@ def _place_names() -> dict[str, set[str]]:
 
 
 _PLACE_LEVELS = frozenset({"district", "county", "city", "province", "prefecture", "municipality"})
-_NATION = frozenset({"china", "chinese", "national", "nationwide"})  # the scope 全国, not a place inside a notice
+_NATION = frozenset({"china", "chinese", "nationwide"})  # the scope 全国, not a place inside a notice
 
 
 def _is_month(word: str) -> bool:

@@ -159,6 +159,8 @@ def _wants(text: str) -> tuple[Want, list[FactKind]]:
     if _LIST.search(text):
         return Want.LIST, kinds
     asks_number = _FIGURE.search(text) or re.search(r"率|百分|比例|几成|占比", text)
+    if re.search(r"\bstatus\b|\bwhere does\b.*\bstand\b", text) and not re.search(r"how (?:many|much)", text):
+        asks_number = None  # what is the status of…: told in words
     if _STATUS.search(text) and not asks_number:  # 啥进度 / 建好了没: told in words
         return Want.STATUS, kinds
     counting = _COUNT_ASK.search(text) and not re.search(r"完成率|百分之几|几成|比例|占", text)
@@ -218,7 +220,7 @@ def _scope_levels(text: str) -> list[Level]:
     for name in place_names(text):  # 湖北全省: the scope word stands after a place name
         text = text.replace(name, " ")
     found = [Level.NATION if m.group(2) else Level(m.group(1)) for m in _SCOPE_AT.finditer(text)]
-    return found or ([Level.NATION] if re.search(r"\bchina'?s?\b|nationwide|national\b|whole country", text) else [])
+    return found or ([Level.NATION] if re.search(r"\bchina'?s?\b|nationwide|whole country", text) else [])
 
 
 _EN_SPLIT = re.compile(r"\?|,? and (?=what|how|which|when|by how|is|was|did)")

@@ -141,9 +141,19 @@ def _scope(ctx: _Context, clause: Clause, q: Quantity, lead: str | None) -> Scop
     programme's level (列入江门市重点项目, 全省排名) are not where a figure was measured."""
     if lead is not None:
         return _scope_in(lead + ctx.plain[q.start : q.start + 2], ctx) or Scope(level=ctx.profile.level)
-    text = REFERENCE.sub(lambda m: " " * len(m.group()), ctx.plain[clause.sentence_start : q.start])
-    text = re.sub(r"[(（][^()（）]*[)）]", lambda m: " " * len(m.group()), text)
-    return _scope_in(text + ctx.plain[q.start : q.start + 2], ctx) or Scope(level=ctx.profile.level)
+    found = _scope_in(
+        _without_references(ctx.plain[clause.sentence_start : q.start]) + ctx.plain[q.start : q.start + 2], ctx
+    )
+    whole = ctx.plain.rfind("。", 0, clause.sentence_start) + 1
+    earlier = _without_references(ctx.plain[whole : clause.sentence_start])
+    if found is None and len({n for n in place_names(earlier) if split_level(n)[1]}) == 1:
+        found = _scope_in(earlier, ctx)  # 咸安区A完成…;B完成…: one place leads the whole sentence (not a list of them)
+    return found or Scope(level=ctx.profile.level)
+
+
+def _without_references(text: str) -> str:
+    text = REFERENCE.sub(lambda m: " " * len(m.group()), text)
+    return re.sub(r"[(（][^()（）]*[)）]", lambda m: " " * len(m.group()), text)
 
 
 def _scope_in(text: str, ctx: _Context) -> Scope | None:
