@@ -138,7 +138,7 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         return f"unit {fact.quantity.unit or '-'} ≠ {ask.unit}"
     lexical = group_recall(spec.english_groups, wide) if spec.english else recall(terms, wide)
     if not spec.english:  # the figure's own clause group counts as much as its sentence: neighbours differ there
-        narrow = recall(terms, fact.topic + " " + clause_text)
+        narrow = (recall(terms, fact.topic + " " + clause_text) + recall(terms, clause_text)) / 2  # own words first
         lexical_score = (lexical + narrow) / 2
     else:
         lexical_score = lexical
