@@ -8,7 +8,10 @@ Assistant's interface; an added notice is loaded in the parent, then the workers
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,6 +25,21 @@ _shared: Assistant | None = None  # what a forked worker answers with
 def _ask(question: str, history: list[Answer] | None, doc_ids: list[str] | None = None) -> Answer:
     assert _shared is not None, "a worker must be forked from a process that set the shared Assistant"
     return _shared.ask(question, history, doc_ids)
+
+
+def _outlive_no_parent() -> None:
+    """In each worker: exit when the server that forked it is gone (killed with -9, it cannot stop its workers),
+    and take the default action on SIGTERM/SIGINT rather than the server's handlers inherited by the fork."""
+    parent = os.getppid()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _warm(_: int) -> bool:
@@ -44,7 +62,9 @@ class AnswerPool:
     def _fork(self) -> ProcessPoolExecutor:
         global _shared
         _shared = self.assistant
-        pool = ProcessPoolExecutor(self._processes, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            self._processes, mp_context=multiprocessing.get_context("fork"), initializer=_outlive_no_parent
+        )
         pool.submit(int).result()  # forks them all now, before the server starts its threads
         self._warming = []
         return pool

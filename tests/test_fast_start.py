@@ -142,3 +142,42 @@ def test_answering_processes_give_the_answers_of_the_assistant_itself(assistant)
         assert pool.notices == assistant.notices and pool.ledger == assistant.ledger
     finally:
         pool.close()
+
+
+_POOL_SCRIPT = """
+import sys, time
+from assistant.workers import AnswerPool
+pool = AnswerPool(object(), 2)
+print(" ".join(str(pid) for pid in pool._pool._processes), flush=True)
+time.sleep(120)
+"""
+
+
+def test_answer_workers_exit_when_their_server_is_killed() -> None:
+    import os
+    import signal
+    import time
+
+    server = subprocess.Popen([sys.executable, "-c", _POOL_SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in server.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        server.send_signal(signal.SIGKILL)  # no chance to stop its workers
+        server.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [pid for pid in workers if _alive(pid)]
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert not left, "orphaned answer workers outlived their server"
+    finally:
+        server.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][:1] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
