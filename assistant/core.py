@@ -34,7 +34,7 @@ class Assistant:
     def __init__(self, settings: Settings, corpus: Corpus, index: LoadedIndex, encoder: Encoder) -> None:
         self.settings, self.corpus, self.index, self.encoder = settings, corpus, index, encoder
         self.retriever = HybridRetriever(index, encoder)
-        self.library = Library.of(corpus.notices)
+        self.library = Library.of(corpus.notices, cache=settings.cache_dir / "facts")
         self.pipeline = Pipeline(self.library, self.retriever, encoder)
         self.ledger: list[Target] = [
             row

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from documents.errors import NoticeError
 from documents.fact_reader import read_facts
 from documents.facts import Fact
+from documents.facts_cache import CachedFacts, cache_key, load_cached, store_cached
 from documents.gazetteer import Gazetteer
 from documents.models import Notice
 from documents.profile import SIDECAR_SUFFIX, NoticeProfile, build_profile, read_sidecar
@@ -43,8 +44,9 @@ class Library:
                 self._by_paragraph[(fact.doc_id, fact.paragraph_id)].append(fact)
 
     @classmethod
-    def of(cls, notices: list[Notice]) -> Library:
-        """Profiles (with any sidecar file next to a notice) and facts of every notice."""
+    def of(cls, notices: list[Notice], cache: Path | None = None) -> Library:
+        """Profiles (with any sidecar file next to a notice) and facts of every notice; `cache`: a folder where
+        they are kept by the notice's text and the reading code (documents.facts_cache)."""
         entries, problems = [], []
         for notice in notices:
             sidecar = None
@@ -55,12 +57,20 @@ class Library:
                         sidecar = read_sidecar(side)
                     except NoticeError as exc:
                         problems.append(str(exc))
-            try:
-                profile = build_profile(notice, sidecar)
-            except NoticeError as exc:
-                problems.append(str(exc))
-                profile = build_profile(notice)
-            facts = read_facts(notice, profile)
+            key = cache_key(notice.text + "\0" + notice.doc_id + "\0" + notice.title, sidecar) if cache else ""
+            cached = load_cached(cache, key) if cache else None
+            if cached is not None:
+                profile, facts = cached.profile, cached.facts
+            else:
+                clean = True
+                try:
+                    profile = build_profile(notice, sidecar)
+                except NoticeError as exc:
+                    problems.append(str(exc))
+                    profile, clean = build_profile(notice), False
+                facts = read_facts(notice, profile)
+                if cache and clean:  # a bad sidecar is reported at every start, so never cached
+                    store_cached(cache, key, CachedFacts(profile=profile, facts=facts))
             periods = list({p.label: p for f in facts if (p := f.period) is not None}.values())
             entries.append(NoticeFacts(notice=notice, profile=profile, facts=facts, periods=periods))
         return cls(entries, problems)

@@ -147,3 +147,18 @@ if __name__ == "__main__":  # regenerate the golden file after reading the diff
         ),
         encoding="utf-8",
     )
+
+
+def test_cached_facts_are_the_facts_read_and_a_damaged_cache_is_read_again(tmp_path: Path) -> None:
+    fresh = Library.of([Q1])
+    cached = Library.of([Q1], cache=tmp_path)
+    (entry,) = list(tmp_path.glob("*.json"))
+    again = Library.of([Q1], cache=tmp_path)  # from the cache file
+    for library in (cached, again):
+        assert library.entries[Q1.doc_id].facts == fresh.entries[Q1.doc_id].facts
+        assert library.entries[Q1.doc_id].profile == fresh.entries[Q1.doc_id].profile
+    entry.write_text("{not json", encoding="utf-8")
+    assert Library.of([Q1], cache=tmp_path).entries[Q1.doc_id].facts == fresh.entries[Q1.doc_id].facts
+    edited = Q1.model_copy(update={"text": Q1.text + "\n"})
+    Library.of([edited], cache=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2  # another text, another entry
