@@ -22,6 +22,7 @@ from assistant.understand import Ask, QuestionSpec, Want
 from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
 from documents.models import QuantityKind
+from documents.places import split_level
 from documents.vocabulary import vocabulary
 from index.text import normalize
 
@@ -75,8 +76,14 @@ def _glossary_terms(question: str) -> list[str]:
     """The genre terms an English question names through the vocabulary's glossary (gdp → 地区生产总值)."""
     english = vocabulary().english
     return [
-        normalize(english[k]) for k in english if re.search(rf"\b{re.escape(k)}\b", question) and len(english[k]) >= 4
+        normalize(english[k])
+        for k in english
+        if re.search(rf"\b{re.escape(k)}\b", question) and len(english[k]) >= 2 and english[k] not in _FRAMING_EN
     ]
+
+
+# how a question asks, not what about
+_FRAMING_EN = frozenset(["目标", "增长", "完成", "全年", "占", "年度计划", "城镇"])
 
 
 def _abbreviates_any(word: str, text: str) -> bool:
@@ -242,13 +249,17 @@ def _nearness(fact: Fact, before: list[Match], scoring: Scoring, inherited: bool
 
 
 def _best_sentences(ask_index: int, terms: str, evidence: Evidence, spec_groups: list[list[str]], scoring: Scoring,
-                    listing: bool = False, year: str = "") -> list[Match]:  # fmt: skip
+                    listing: bool = False, year: str = "", places: list[str] | None = None) -> list[Match]:  # fmt: skip
     found: list[Match] = []
+    stems = [normalize(split_level(p)[0]) for p in places or []]
     for hit in evidence.hits[:6]:
         text = hit.chunk.text
+        where = normalize(text[:40] + " " + hit.chunk.context)
         for m in re.finditer(r"[^。;；!?！？]+", text):
             if year and year not in m.group():
                 continue  # 2022年有哪些: a 2021 notice's sentence answers only if it names 2022
+            if any(s not in normalize(m.group()) and s not in where for s in stems):
+                continue  # 武汉 asked: a sentence about the notice's own city is not about it
             lexical = group_recall(spec_groups, m.group()) if spec_groups else recall(terms, m.group())
             if not spec_groups and naming_words(terms) and not missing_words(terms, m.group()):
                 lexical = max(lexical, 0.75)  # every thing it names is there (黄金口 for 黄荆口 too)
@@ -284,7 +295,7 @@ def match(spec: QuestionSpec, route: Route, evidence: list[Evidence], library: L
                 library.profile(h.chunk.doc_id).year not in (None, spec.year) for h in ev.hits[:1]
             )
             sentences = _best_sentences(ev.ask, terms, ev, spec.english_groups, scoring, ask.want == Want.LIST,
-                                        f"{spec.year}年" if other_year else "")  # fmt: skip
+                                        f"{spec.year}年" if other_year else "", route.sub_places)  # fmt: skip
             facts = (
                 _best_facts(spec, ev.ask, terms, ev, route, library, scoring, result.rejected, result.matches)
                 if ask.want == Want.LIST
