@@ -9,7 +9,6 @@ evidence the Chinese path has. The dictionary is CC-CEDICT (CC BY-SA 4.0), shipp
 
 from __future__ import annotations
 
-import calendar
 import re
 import threading
 from collections import defaultdict
@@ -19,6 +18,7 @@ from importlib.resources import files
 import jieba
 
 from documents.models import Notice
+from documents.reporting import MONTHS_EN
 from documents.vocabulary import vocabulary as genre_vocabulary
 from index.text import normalize
 
@@ -124,23 +124,7 @@ _STOP = set(
         "along",
     ]
 )
-_MONTHS = {
-    m[:3]
-    for m in [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-}
+_MONTHS = {m[:3].lower() for m in MONTHS_EN}
 MAX_SENSES = 4  # a single English word mapping to more notice words than this is too vague to search by
 _DEFINITION_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\bsb\b|\bsth\b|\bone's\b|\bto\b|\bcl:.*$|\bsurname\b.*$")
 
@@ -194,7 +178,7 @@ _NATION = frozenset({"china", "chinese", "nationwide"})  # the scope 全国, not
 
 def _is_month(word: str) -> bool:
     """January, Sept: a month, never a place (CC-CEDICT also lists 一月 under January)."""
-    return len(word) >= 3 and any(m.lower().startswith(word.lower()) for m in calendar.month_name[1:])
+    return len(word) >= 3 and any(m.lower().startswith(word.lower()) for m in MONTHS_EN)
 
 
 @lru_cache(maxsize=1)

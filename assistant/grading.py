@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.models import Answer
+from documents.reporting import MONTHS_EN
 
 TOLERANCE = Decimal("0.1")
 LONG_KINDS = ("list", "multi")
@@ -110,20 +111,7 @@ _MULT = {
     "trillion": 10**12,
     "hundred million": 10**8,
 }
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS = tuple(m.lower() for m in MONTHS_EN)
 _MONTH = r"(?P<mon>\b(?:" + "|".join(_MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)\b)"
 _UNITS_EN = [
     "zero",

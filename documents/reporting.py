@@ -33,21 +33,21 @@ class Period(BaseModel):
     @property
     def label_en(self) -> str:
         if self.point:
-            return f"by the end of {_MONTHS_EN[self.end - 1]}"
+            return f"by the end of {MONTHS_EN[self.end - 1]}"
         named = _LABELS_EN.get((self.start, self.end))
         if named:
             return named
         if self.start == self.end:
-            return _MONTHS_EN[self.end - 1]
-        return f"{_MONTHS_EN[(self.start or 1) - 1][:3]}–{_MONTHS_EN[self.end - 1][:3]}"
+            return MONTHS_EN[self.end - 1]
+        return f"{MONTHS_EN[(self.start or 1) - 1][:3]}–{MONTHS_EN[self.end - 1][:3]}"
 
 
 _LABELS = {(1, 3): "一季度", (1, 6): "上半年", (1, 9): "前三季度", (1, 12): "全年", (4, 6): "二季度",
            (7, 9): "三季度", (10, 12): "四季度", (7, 12): "下半年"}  # fmt: skip
 _LABELS_EN = {(1, 3): "Q1", (1, 6): "H1", (1, 9): "Q1–Q3", (1, 12): "the full year", (4, 6): "Q2",
               (7, 9): "Q3", (10, 12): "Q4", (7, 12): "H2"}  # fmt: skip
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December"]  # fmt: skip
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")  # fmt: skip
 _MONTH = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "两": 2}
 
@@ -110,7 +110,7 @@ _COUNT_EN = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "
 
 
 def _english_month(word: str, point: bool) -> Period | None:
-    month = next((i + 1 for i, name in enumerate(_MONTHS_EN) if name.lower().startswith(word.lower()[:3])), None)
+    month = next((i + 1 for i, name in enumerate(MONTHS_EN) if name.lower().startswith(word.lower()[:3])), None)
     if month is None or len(word) < 3:
         return None
     return Period(end=month, point=True) if point else Period(start=month, end=month)
