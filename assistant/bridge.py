@@ -278,7 +278,9 @@ class EnglishBridge:
                 for form in self._forms(chunk):
                     hits = self._phrases.get(form) or (self._loose.get(form) if size == 1 else None)
                     if hits and (size > 1 or len(hits) <= MAX_SENSES):
-                        found.append(sorted(hits, key=len, reverse=True)[:3])
+                        found.append(
+                            sorted(hits, key=lambda w: (-len(w), w))[:3]
+                        )  # ties by the word: the same in every process
                         used |= span
                         break
         for i, word in enumerate(words):

@@ -87,7 +87,7 @@ class Pipeline:
             return self._done(refusal_answer(spec, Refusal(reason=Reason.NO_SUBJECT)), trace)
         foreign = self.bridge.unknown_names(spec.raw) if spec.english else []
         if spec.english:  # wuhan: a place the notices name inside their own, in Chinese
-            inside = [h for n, heads in self.bridge.names(spec.raw).items() for h in heads
+            inside = [h for n, heads in self.bridge.names(spec.raw).items() for h in sorted(heads)
                       if not any(e.profile.names_key(n) for e in self.library.entries.values())
                       and any(h in e.notice.text for e in self.library.entries.values())]  # fmt: skip
             spec = spec.model_copy(update={"places": list(dict.fromkeys(spec.places + inside))})
