@@ -73,7 +73,7 @@ class Assistant:
 
         A bad file raises NoticeError and changes nothing; uploads run one at a time.
         """
-        return uploads.add_notice(self, name, raw, profile)
+        return uploads.add_notice(self, lambda: type(self).load(self.settings, progress=None), name, raw, profile)
 
     def adopt(self, fresh: Assistant) -> None:
         """Take over another Assistant's notices, index and answering state at once, between two answers."""

@@ -9,18 +9,32 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from assistant.settings import Settings
+from documents.corpus import Corpus
 from documents.errors import NoticeError
 from documents.files import name_taken, notice_name, sweep_partial_writes, write_new_file
 from documents.loading import text_fingerprint
+from documents.models import Notice
 from documents.profile import SIDECAR_SUFFIX
 from documents.readers import read_notice_bytes
 from documents.reporting import read_period
 
-if TYPE_CHECKING:
-    from assistant.core import Assistant
+
+class Receiver(Protocol):
+    """What an upload needs of the assistant it joins (assistant.core.Assistant is one)."""
+
+    settings: Settings
+    corpus: Corpus
+
+    @property
+    def notices(self) -> list[Notice]: ...
+
+    def adopt(self, fresh: Receiver) -> None: ...
+
 
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -47,8 +61,15 @@ def _profile_lines(profile: dict[str, str]) -> list[str]:
     return lines
 
 
-def add_notice(assistant: Assistant, name: str, raw: bytes, profile: dict[str, str] | None = None) -> str:
-    """Check, save, index and swap in one uploaded notice, all under the folder's lock; returns a message.
+def add_notice(
+    assistant: Receiver,
+    load: Callable[[], Receiver],
+    name: str,
+    raw: bytes,
+    profile: dict[str, str] | None = None,
+) -> str:
+    """Check, save, index (`load`: the assistant over the folder as it now is) and swap in one uploaded notice,
+    all under the folder's lock; returns a message.
 
     A refused file (bad name, not readable as a notice, too large, empty, a duplicate, a name in use) raises
     NoticeError and changes nothing. If indexing fails the saved file is removed again.
@@ -77,7 +98,7 @@ def add_notice(assistant: Assistant, name: str, raw: bytes, profile: dict[str, s
         if lines:  # the notice's profile, as the uploader gave it: a sidecar the loader reads
             sidecar = write_new_file(folder, f"{chosen.doc_id}{SIDECAR_SUFFIX}", ("\n".join(lines) + "\n").encode())
         try:
-            fresh = type(assistant).load(settings, progress=None)
+            fresh = load()
         except BaseException:
             saved.unlink(missing_ok=True)
             if sidecar:

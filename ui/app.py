@@ -1,4 +1,5 @@
-"""The web chat: `build_app(assistant)` builds the whole gradio app; `serve(settings)` loads and launches it.
+"""The web chat: `build_app(assistant)` builds the whole gradio app; `create_server` mounts it beside the API
+(`ui.serve.serve(settings)` loads and launches it).
 
 Only the `ui` package imports gradio. Handlers live in `ui.handlers` (pure functions), HTML in `ui.render`.
 """
@@ -250,13 +251,6 @@ def build_app(assistant: AssistantLike) -> gr.Blocks:
         doc.input(lambda d: ("", handlers.notice_html(assistant, d)), doc, [find, view], show_progress="hidden")
         find.submit(lambda d, f: handlers.notice_html(assistant, d, f), [doc, find], view, show_progress="hidden")
     return app
-
-
-def serve(settings: Settings) -> None:
-    """Serve the app (see ui.serve: the API answers first, the chat is mounted when gradio has loaded)."""
-    from ui.serve import serve as serve_deferred
-
-    serve_deferred(settings)
 
 
 def create_server(assistant: AssistantLike, settings: Settings | None = None, with_api: bool = True) -> FastAPI:
