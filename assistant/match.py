@@ -137,7 +137,10 @@ def _context(library: Library, fact: Fact) -> tuple[str, str]:
 
 
 def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: float | None, hit_score: float,
-               wide: str, clause_text: str, scoring: Scoring) -> tuple[float, dict[str, float]] | str:  # fmt: skip
+               wide: str, clause_text: str, scoring: Scoring,
+               shared_topic: bool = False) -> tuple[float, dict[str, float]] | str:  # fmt: skip
+    """How well a fact answers an ask, or why it does not (`shared_topic`: its topic is the paragraph's heading,
+    shared with other clause groups, so the asked words in its own clause count as much as in the topic)."""
     kind = _kind_fit(ask, fact)
     if kind is None:
         return f"kind {fact.kind.value} not asked"
@@ -145,7 +148,9 @@ def score_fact(spec: QuestionSpec, ask: Ask, terms: str, fact: Fact, cosine: flo
         return f"unit {fact.quantity.unit or '-'} ≠ {ask.unit}"
     lexical = group_recall(spec.english_groups, wide) if spec.english else recall(terms, wide)
     if not spec.english:  # the figure's own clause group counts as much as its sentence: neighbours differ there
-        narrow = (recall(terms, fact.topic + " " + clause_text) + recall(terms, clause_text)) / 2  # own words first
+        narrow = recall(terms, fact.topic + " " + clause_text)
+        if shared_topic:  # 咸安区发展高端装备制造业、大健康产业 over two figures: the asked one names its measure
+            narrow = (narrow + recall(terms, clause_text)) / 2
         lexical_score = (lexical + narrow) / 2
     else:
         lexical_score = lexical
@@ -204,11 +209,13 @@ def _best_facts(
     ask = spec.asks[ask_index]
     found: list[Match] = []
     for hit in evidence.hits:
-        for fact in library.facts_of(hit.chunk.doc_id, hit.chunk.paragraph_id):
+        siblings = library.facts_of(hit.chunk.doc_id, hit.chunk.paragraph_id)
+        for fact in siblings:
             group, wide = _context(library, fact)
             clause_text = normalize(hit.chunk.text[fact.group[0] : fact.group[1]])
+            shared = bool(fact.topic) and any(f.topic == fact.topic and f.group != fact.group for f in siblings)
             scored = score_fact(spec, ask, terms, fact, evidence.cosine(hit.chunk.id, fact.quantity.start), hit.score,
-                                wide, clause_text, scoring)  # fmt: skip
+                                wide, clause_text, scoring, shared)  # fmt: skip
             if isinstance(scored, str):
                 rejected.append(Rejected(fact=f"{fact.id} {fact.describe()}", reason=scored))
                 continue
