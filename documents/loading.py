@@ -57,22 +57,26 @@ def decode_notice(raw: bytes, name: str, max_bytes: int = MAX_NOTICE_BYTES) -> D
     return DecodedText(text=text, sha256=sha, encoding=encoding, warnings=tuple(warnings))
 
 
-def read_notice_file(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> DecodedText:
-    """Read and decode one notice file; every failure becomes a NoticeError naming it."""
+def read_bounded(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> bytes:
+    """The bytes of one notice file, refused before reading when over the limit; failures are NoticeErrors."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise NoticeError(
                 f"{path.name}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB a notice may be"
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise NoticeError(f"{path}: file not found (was it moved or deleted?)") from None
     except IsADirectoryError:
         raise NoticeError(f"{path}: is a folder, not a notice file") from None
     except PermissionError:
         raise NoticeError(f"{path}: permission denied") from None
-    return decode_notice(raw, path.name, max_bytes)
+
+
+def read_notice_file(path: Path, max_bytes: int = MAX_NOTICE_BYTES) -> DecodedText:
+    """Read and decode one text notice file; every failure becomes a NoticeError naming it."""
+    return decode_notice(read_bounded(path, max_bytes), path.name, max_bytes)
 
 
 def text_fingerprint(text: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from documents.errors import NoticeError
-from documents.loading import MAX_NOTICE_BYTES
+from documents.loading import MAX_NOTICE_BYTES, read_bounded
 from documents.readers.cache import cached, store
 from documents.readers.legacy import refuse_legacy
 from documents.readers.pdf import read_pdf
@@ -93,17 +93,4 @@ def read_notice_bytes(
 
 def read_notice_path(path: Path, max_bytes: int = MAX_NOTICE_BYTES, cache: Path | None = None) -> DecodedNotice:
     """Read and decode one notice file of any supported format; every failure is a NoticeError naming it."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise NoticeError(
-                f"{path.name}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB a notice may be"
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NoticeError(f"{path}: file not found (was it moved or deleted?)") from None
-    except IsADirectoryError:
-        raise NoticeError(f"{path}: is a folder, not a notice file") from None
-    except PermissionError:
-        raise NoticeError(f"{path}: permission denied") from None
-    return read_notice_bytes(raw, path.name, max_bytes, cache)
+    return read_notice_bytes(read_bounded(path, max_bytes), path.name, max_bytes, cache)
