@@ -69,10 +69,6 @@ class Fact(BaseModel):
     note: str | None = Field(default=None, description="e.g. 预计数: what the notice says of the figure itself")
 
     @property
-    def value_text(self) -> str:
-        return self.quantity.text
-
-    @property
     def signed(self) -> Quantity:
         """The figure with its sign: 下降1.8% is a growth of −1.8% (the quoted text stays as written)."""
         q = self.quantity

@@ -27,9 +27,6 @@ class NoticeFacts(BaseModel):
     facts: list[Fact]
     periods: list[Period]
 
-    def in_paragraph(self, paragraph_id: str) -> list[Fact]:
-        return [f for f in self.facts if f.paragraph_id == paragraph_id]
-
 
 class Library:
     """Notices keyed by id, with their profiles and facts (facts also by paragraph, for matching)."""
