@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from assistant.agreement import disagreement
 from assistant.gates import Reason, Refusal
+from assistant.reading import Reading
 from assistant.retrieve import Evidence
 from assistant.route import Route
 from assistant.scoring import Scoring
@@ -58,6 +59,7 @@ class Match(BaseModel):
     span: tuple[int, int] = Field(description="what to quote, offsets in the paragraph")
     score: float
     why: dict[str, float] = Field(default_factory=dict)
+    reading: Reading | None = Field(default=None, description="how its part of the question asks (the composer follows it)")
 
 
 class Rejected(BaseModel):
@@ -68,6 +70,7 @@ class Rejected(BaseModel):
 
 class Matching(BaseModel):
     matches: list[Match] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list, description="other notices that also answer, named only")
     rejected: list[Rejected] = Field(default_factory=list)
     refusal: Refusal | None = None
 

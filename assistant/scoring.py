@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 class Scoring(BaseModel):
     search_depth: int = Field(default=12, description="paragraphs retrieved per question before matching")
+    fact_depth: int = Field(default=8, description="paragraphs whose facts are each slot's candidates")
+    sentence_depth: int = Field(default=4, description="paragraphs whose sentences are candidates too")
     dense_weight: float = Field(default=0.45, description="weight of the clause's cosine to the question")
     lexical_weight: float = Field(default=0.40, description="weight of the question's terms found near the figure")
     precision_weight: float = Field(default=0.15, description="weight of the figure's measure words the question names")

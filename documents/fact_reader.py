@@ -220,12 +220,36 @@ def _paragraph_topic(paragraph: Paragraph, notice: Notice) -> str:
 def read_facts(notice: Notice, profile: NoticeProfile) -> list[Fact]:
     """Every figure of every body paragraph, in reading order."""
     facts: list[Fact] = []
-    for paragraph in notice.paragraphs:
+    for index, paragraph in enumerate(notice.paragraphs):
         if paragraph.kind in (ParagraphKind.BODY, ParagraphKind.HEADING) or (
             paragraph.kind == ParagraphKind.TITLE and len(notice.paragraphs) <= 2
         ):
-            facts += paragraph_facts(paragraph, notice, profile)
+            found = paragraph_facts(paragraph, notice, profile)
+            if _reported_below(notice.paragraphs, index):
+                found = [f.model_copy(update={"role": FactRole.TARGET, "period": Period(start=1, end=12)})
+                         if f.role in (FactRole.ACTUAL, FactRole.CUMULATIVE) else f for f in found]  # fmt: skip
+            facts += found
     return facts
+
+
+_REPORTING = re.compile(r"^(?:推进情况|进展情况|完成情况|落实情况|工作进展|进展|进度)[:：]|截至|截止|已完成|已经|累计")
+
+
+def _reported_below(paragraphs: list[Paragraph], index: int) -> bool:
+    """A numbered item that only states what is to be done (二、…新建公办幼儿园7所,…), reported on by the lines
+    under it (推进情况:…): its figures are the item's targets."""
+    item = paragraphs[index]
+    text = normalise(item.text)
+    if not item.marker or not extract_quantities(text) or period_mentions(text):
+        return False
+    if re.search(r"实现|累计|已|同比|完成了|超额|增长|下降|达到", text):
+        return False
+    for later in paragraphs[index + 1 : index + 4]:
+        if later.marker and later.marker[:1] == item.marker[:1]:
+            return False  # the next item of the same list: nothing reported under this one
+        if _REPORTING.search(normalise(later.text)) or period_mentions(later.text):
+            return True
+    return False
 
 
 def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile) -> list[Fact]:
