@@ -55,7 +55,9 @@ class Assistant:
     ) -> Assistant:
         """Read the notices, load the model (converting the bundled one on first use) and open the index."""
         settings = settings or Settings.from_env()
-        corpus = load_corpus(Path(settings.documents), settings.max_notice_bytes, settings.conversions_dir)
+        corpus = load_corpus(
+            Path(settings.documents), settings.max_notice_bytes, settings.conversions_dir, settings.read_limits
+        )
         if progress:
             for problem in corpus.problems:
                 progress(f"skipped: {problem}")
