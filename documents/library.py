@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from documents.corpus import leaves_folder
 from documents.errors import NoticeError
 from documents.fact_reader import read_facts
 from documents.facts import Fact
@@ -15,6 +16,7 @@ from documents.gazetteer import Gazetteer
 from documents.models import Notice
 from documents.profile import SIDECAR_SUFFIX, NoticeProfile, build_profile, read_sidecar
 from documents.reporting import Period
+from documents.sidecar import check_fields
 
 
 class NoticeFacts(BaseModel):
@@ -49,11 +51,15 @@ class Library:
             sidecar = None
             if notice.path:
                 side = Path(notice.path).with_name(Path(notice.path).stem + SIDECAR_SUFFIX)
-                if side.is_file():
+                if leaves_folder(side, side.parent):
+                    problems.append(f"{side.name}: a link to a file outside the documents folder; not followed")
+                elif side.is_file():
                     try:
                         sidecar = read_sidecar(side)
+                        check_fields(sidecar, side.name)
                     except NoticeError as exc:
                         problems.append(str(exc))
+                        sidecar = None
             key = cache_key(notice.text + "\0" + notice.doc_id + "\0" + notice.title, sidecar) if cache else ""
             cached = load_cached(cache, key) if cache else None
             if cached is not None:
