@@ -181,16 +181,22 @@ def open_index(
     folder: Path,
     rebuild: bool = False,
     progress: Callable[[str], None] | None = None,
+    build: bool = True,
 ) -> LoadedIndex:
-    """Load the index if it is current and intact; otherwise (re)build it, saying why."""
+    """Load the index if it is current and intact; otherwise (re)build it, saying why (`build=False`: raise
+    IndexCorruptError instead, for a process that must answer from the index another one wrote)."""
     if not rebuild:
         try:
             loaded = load_index(folder, encoder.model_id, expected_documents(notices))
             if _same_chunks(loaded, notices):
                 return loaded
+            if not build:
+                raise IndexCorruptError(f"{folder}: the notices are parsed into different paragraphs now")
             if progress:
                 progress("rebuilding the index: the notices are parsed into different paragraphs now")
         except IndexCorruptError as exc:
+            if not build:
+                raise
             if folder.exists() and progress:
                 progress(f"rebuilding the index: {exc}")
     return build_index(notices, encoder, folder, progress, known=reusable_vectors(folder, encoder.model_id))
