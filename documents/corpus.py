@@ -73,7 +73,12 @@ def notice_files(directory: Path, problems: list[str] | None = None) -> list[Pat
                 problems.append(f"{path.name}: not a regular file (a pipe, a device or a broken link); skipped")
             continue
         found.append(path)
-    return sorted(found, key=lambda p: (p.stem, p.suffix.lower() not in (".txt", ".md"), p.name))
+    return sorted(found, key=file_order)
+
+
+def file_order(path: Path) -> tuple[str, bool, str]:
+    """The order notices are read and indexed in: by name, a .txt before another format of it."""
+    return (path.stem, path.suffix.lower() not in (".txt", ".md"), path.name)
 
 
 def load_corpus(

@@ -216,5 +216,25 @@ def reusable_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors, strict=False)) if len(texts) == len(vectors) else {}
 
 
+def embed_new(
+    notices: list[Notice],
+    encoder: Encoder,
+    known: dict[str, np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 64,
+) -> dict[str, np.ndarray]:
+    """text → vector for the notices' texts that `known` lacks, embedded a batch at a time (`progress(done,
+    total)` after each), so that an upload can embed before it takes any lock and show how far it is."""
+    texts = [text for notice in notices for chunk in chunk_notice(notice) for text in (chunk.context, *chunk.windows)]
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    fresh: dict[str, np.ndarray] = {}
+    for start in range(0, len(missing), batch):
+        part = missing[start : start + batch]
+        fresh.update(zip(part, encoder.encode_passages(part), strict=True))
+        if progress:
+            progress(len(fresh), len(missing))
+    return fresh
+
+
 def stderr_progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
