@@ -47,7 +47,7 @@ class Settings(BaseModel):
         default=2,
         ge=0,
         le=16,
-        description="answering processes forked by `serve` (they share the loaded index); 0 answers in the server",
+        description="answering processes started by `serve` (each loads the saved index); 0 answers in the server",
     )
     host: str = Field(default="127.0.0.1", description="address the web chat listens on")
     port: int = Field(default=7860, ge=1, le=65535, description="port the web chat listens on")

@@ -150,6 +150,9 @@ def read_isolated(
     if reply["kind"] == "memory" or b"MemoryError" in err[-2000:] or process.returncode == -9:
         found = f"reading it needed more than {memory_mb:,} MiB of memory"
         raise _refusal(name, found, f"{memory_mb:,} MiB", "READ_MEMORY_MB")
+    if process.returncode is not None and process.returncode < 0:  # a crash: most often an allocation that failed
+        found = f"the reader crashed (signal {-process.returncode}), most often from reaching its memory limit"
+        raise _refusal(name, found, f"{memory_mb:,} MiB", "READ_MEMORY_MB")
     detail = reply.get("message") or f"it stopped with code {process.returncode}"
     raise NoticeError(f"{name}: not a readable notice (the reader failed: {detail})")
 
