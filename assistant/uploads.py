@@ -1,7 +1,8 @@
 """Adding a notice while the app runs, without ever blocking the service or losing anything.
 
-1. read: the bytes are read by the one reader the loader uses (documents.readers), in a child process with a
-   memory and a time limit (documents.readers.isolated), held to the reader limits; no lock is held;
+1. read: the bytes are read by the one reader the loader uses (documents.readers), and its facts are read, in a
+   child process with a memory and a time limit (documents.readers.isolated), held to the reader limits; no
+   lock is held;
 2. save, under the documents folder's lock (one holder across processes): the name and text are checked against
    the notices served and those being added, and the very bytes are written all or nothing;
 3. embed, with no lock held: the new notice's facts and vectors, the slow part, with progress shown
@@ -27,7 +28,7 @@ from documents.library import Library
 from documents.loading import text_fingerprint
 from documents.models import Notice
 from documents.profile import SIDECAR_SUFFIX
-from documents.readers.isolated import read_isolated
+from documents.readers.isolated import FactsJob, read_isolated
 from documents.reporting import read_period
 from documents.sidecar import sidecar_text
 from index.embedder import Encoder
@@ -117,15 +118,13 @@ def add_notice(assistant: Receiver, name: str, raw: bytes, profile: dict[str, st
     saved: list[Path] = []
     try:
         _track(folder, chosen.filename, stage="reading")
-        decoded = read_isolated(
-            raw,
-            chosen.filename,
-            settings.max_notice_bytes,
-            settings.read_limits,
-            settings.read_seconds,
-            settings.read_memory_mb,
-        )
-        notice = decoded.to_notice(chosen.doc_id, path=str(folder / chosen.filename))
+        path, facts_cache = folder / chosen.filename, settings.cache_dir / "facts"
+        job = FactsJob(chosen.doc_id, str(path), dict(fields) or None, str(facts_cache))
+        limits = settings.read_limits
+        seconds, memory = settings.read_seconds, settings.read_memory_mb
+        setup = ("index.text", "use_cache_dir", str(settings.cache_dir))  # jieba's tables as the server reads them
+        decoded = read_isolated(raw, chosen.filename, settings.max_notice_bytes, limits, seconds, memory, job, setup)
+        notice = decoded.to_notice(chosen.doc_id, path=str(path))
         fingerprint = text_fingerprint(decoded.text)
         with lock_for(folder):
             _check_new(assistant, folder, chosen.doc_id, chosen.filename, fingerprint)
@@ -154,7 +153,8 @@ def add_notice(assistant: Receiver, name: str, raw: bytes, profile: dict[str, st
 
 
 def _prepare(assistant: Receiver, notice: Notice, folder: Path, filename: str) -> dict[str, np.ndarray]:
-    """The slow part, with no lock held: the notice's facts (into their cache) and the vectors of its texts."""
+    """The slow part, with no lock held: the notice's facts (read by its reader's child into their cache, so
+    found there) and the vectors of its texts."""
     settings = assistant.settings
     library = Library.of([notice], cache=settings.cache_dir / "facts")
     if library.problems:

@@ -56,6 +56,8 @@ def _bombs() -> list[tuple[str, bytes]]:
     from tests.fixtures import bombs
 
     lines = ("通报\n" + "".join(f"{i}. 新建5G基站{i}座\n" for i in range(3000))).encode()
+    dense = ("新建5G基站236座,同比增长12.5%,完成年度目标的23.6%," * 100)[:2_900]
+    dense_notice = ("关于重点工作推进情况的通报\n一、总体情况\n" + "\n".join([dense] * 30)).encode()
     return [
         ("merged.xlsx (A3:XFD1048576 merged)", bombs.merged_xlsx()),
         ("corner.xlsx (a cell at XFD1048576)", bombs.corner_xlsx()),
@@ -64,6 +66,7 @@ def _bombs() -> list[tuple[str, bytes]]:
         ("pages.pdf (1,000 pages)", bombs.many_pages_pdf()),
         ("block.html (100k characters, no sentence end)", bombs.long_block("html")),
         ("lines.txt (3,000 paragraphs)", lines),
+        ("dense.txt (within every limit; facts take minutes)", dense_notice),
     ]
 
 
@@ -139,7 +142,7 @@ def block_reading() -> list[tuple[str, float, float, float]]:
     from documents.readers import read_notice_bytes
     from tests.fixtures import bombs, formats
 
-    lifted = ReadLimits(max_paragraph_chars=200_000)
+    lifted = ReadLimits(max_paragraph_chars=200_000, max_notice_chars=200_000)
     with tempfile.TemporaryDirectory() as tmp:
         q1 = {"txt": formats.Q1.read_bytes()}
         q1["docx"] = formats.q1_docx(Path(tmp) / "q1.docx").read_bytes()

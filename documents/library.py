@@ -30,6 +30,29 @@ class NoticeFacts(BaseModel):
     periods: list[Period]
 
 
+def profile_and_facts(
+    notice: Notice, sidecar: dict[str, object] | None, cache: Path | None, problems: list[str] | None = None
+) -> tuple[NoticeProfile, list[Fact]]:
+    """A notice's profile (its sidecar applied) and facts, from `cache` when read before, else read and kept
+    there (documents.facts_cache). Reading facts is the slow part of taking a notice in: an upload does it in
+    its reader's child process, so that the server finds them in the cache."""
+    key = cache_key(notice.text + "\0" + notice.doc_id + "\0" + notice.title, sidecar) if cache else ""
+    cached = load_cached(cache, key) if cache else None
+    if cached is not None:
+        return cached.profile, cached.facts
+    clean = True
+    try:
+        profile = build_profile(notice, sidecar)
+    except NoticeError as exc:
+        if problems is not None:
+            problems.append(str(exc))
+        profile, clean = build_profile(notice), False
+    facts = read_facts(notice, profile)
+    if cache and clean:  # a bad sidecar is reported at every start, so never cached
+        store_cached(cache, key, CachedFacts(profile=profile, facts=facts))
+    return profile, facts
+
+
 class Library:
     """Notices keyed by id, with their profiles and facts (facts also by paragraph, for matching)."""
 
@@ -60,20 +83,7 @@ class Library:
                     except NoticeError as exc:
                         problems.append(str(exc))
                         sidecar = None
-            key = cache_key(notice.text + "\0" + notice.doc_id + "\0" + notice.title, sidecar) if cache else ""
-            cached = load_cached(cache, key) if cache else None
-            if cached is not None:
-                profile, facts = cached.profile, cached.facts
-            else:
-                clean = True
-                try:
-                    profile = build_profile(notice, sidecar)
-                except NoticeError as exc:
-                    problems.append(str(exc))
-                    profile, clean = build_profile(notice), False
-                facts = read_facts(notice, profile)
-                if cache and clean:  # a bad sidecar is reported at every start, so never cached
-                    store_cached(cache, key, CachedFacts(profile=profile, facts=facts))
+            profile, facts = profile_and_facts(notice, sidecar, cache, problems)
             periods = list({p.label: p for f in facts if (p := f.period) is not None}.values())
             entries.append(NoticeFacts(notice=notice, profile=profile, facts=facts, periods=periods))
         return cls(entries, problems)

@@ -33,8 +33,10 @@ class ReadLimits(BaseModel):
     )
     max_pdf_pages: int = Field(default=300, ge=1, description="pages a PDF may have")
     max_paragraphs: int = Field(default=1_000, ge=10, description="paragraphs (lines, table rows) a notice may have")
-    max_paragraph_chars: int = Field(default=5_000, ge=100, description="characters one paragraph may have")
-    max_notice_chars: int = Field(default=200_000, ge=1_000, description="characters a notice may have in all")
+    # Reading a paragraph's facts takes time that grows with the square of its length when it is dense with
+    # figures (a 5,000-character one: 8 s), so these two also bound the time an upload's facts take.
+    max_paragraph_chars: int = Field(default=3_000, ge=100, description="characters one paragraph may have")
+    max_notice_chars: int = Field(default=100_000, ge=1_000, description="characters a notice may have in all")
 
     def refuse(self, name: str, found: str, setting: str, unit: str = "") -> NoticeError:
         """The refusal of file `name`, which holds `found`, past the limit `setting` (a field of this model)."""
@@ -51,8 +53,6 @@ def check_paragraphs(text: str, name: str, limits: ReadLimits) -> None:
     """Refuse a notice text over the paragraph bounds (one paragraph per non-empty line, as the parser reads it).
 
     Everything after this (the parser, the fact reader, the index) then runs on bounded windows."""
-    if len(text) > limits.max_notice_chars:
-        raise limits.refuse(name, f"{len(text):,} characters of text", "max_notice_chars", "characters")
     count = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -61,5 +61,7 @@ def check_paragraphs(text: str, name: str, limits: ReadLimits) -> None:
         if len(line) > limits.max_paragraph_chars:
             found = f"paragraph {count} (line {number}) has {len(line):,} characters"
             raise limits.refuse(name, found, "max_paragraph_chars", "characters")
+    if len(text) > limits.max_notice_chars:
+        raise limits.refuse(name, f"{len(text):,} characters of text", "max_notice_chars", "characters")
     if count > limits.max_paragraphs:
         raise limits.refuse(name, f"{count:,} paragraphs", "max_paragraphs", "paragraphs")

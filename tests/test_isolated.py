@@ -61,3 +61,17 @@ def test_the_reader_process_imports_no_model_or_index() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_facts_are_read_in_the_child_and_bounded_by_its_time(tmp_path) -> None:
+    """A notice within every limit, dense with figures: its facts would take minutes (their time grows with the
+    square of a paragraph's length), so they are read in the child too, which the time limit stops."""
+    from documents.readers.isolated import FactsJob
+
+    job = FactsJob("q1", str(tmp_path / "q1.txt"), None, str(tmp_path / "facts"))
+    read_isolated(Q1.read_bytes(), "q1.txt", 5 << 20, LIMITS, seconds=120, memory_mb=1024, facts=job)
+    assert len(list((tmp_path / "facts").glob("*.json"))) == 1  # the server finds them there
+    dense = ("新建5G基站236座,同比增长12.5%,完成年度目标的23.6%," * 100)[:2_900]
+    raw = ("关于重点工作推进情况的通报\n一、总体情况\n" + "\n".join([dense] * 30)).encode()
+    with pytest.raises(NoticeError, match=r"^dense.txt: reading it took longer than 5 s; .*TONGBAO_READ_SECONDS"):
+        read_isolated(raw, "dense.txt", 5 << 20, LIMITS, seconds=5, memory_mb=1024, facts=job._replace(doc_id="d"))
