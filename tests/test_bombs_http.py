@@ -105,6 +105,16 @@ def _notice(place: str, built: int) -> bytes:
 
 def test_ten_rounds_of_ask_upload_ask(server) -> None:
     url, process, docs = server
+    stages, done = set(), threading.Event()
+
+    def watch_uploads() -> None:  # what the upload box shows while it waits
+        with httpx.Client(timeout=60) as watcher:
+            while not done.is_set():
+                stages.update(row["stage"] for row in watcher.get(f"{url}api/health").json()["uploads"])
+                done.wait(0.2)
+
+    watching = threading.Thread(target=watch_uploads, daemon=True)
+    watching.start()
     with httpx.Client(timeout=300) as client:
         for round_number, place in enumerate(PLACES, start=1):
             built = 100 + round_number
@@ -121,6 +131,9 @@ def test_ten_rounds_of_ask_upload_ask(server) -> None:
             answer = client.post(f"{url}api/ask", json={"question": question}).json()
             assert f"{built}座" in answer.get("answer", ""), (question, answer)
         health = client.get(f"{url}api/health").json()
+    done.set()
+    watching.join(timeout=60)
+    assert stages and stages <= {"reading", "saving", "embedding", "indexing"}, stages
     assert process.poll() is None
     assert health["answering"] == "workers" and health["workers"]["ready"] == 2, health["workers"]
     assert health["workers"]["timeouts"] == 0
