@@ -66,11 +66,15 @@ def notice_files(directory: Path, problems: list[str] | None = None) -> list[Pat
             continue
         try:
             regular = stat.S_ISREG(path.stat().st_mode)
+        except FileNotFoundError:  # deleted since the folder was listed, or a link to nothing
+            if problems is not None:
+                problems.append(f"{path.name}: file not found (was it moved or deleted?)")
+            continue
         except OSError:
             regular = False
         if not regular:
             if problems is not None:
-                problems.append(f"{path.name}: not a regular file (a pipe, a device or a broken link); skipped")
+                problems.append(f"{path.name}: not a regular file (a pipe or a device); skipped")
             continue
         found.append(path)
     return sorted(found, key=file_order)
