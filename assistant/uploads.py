@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from pathlib import Path
@@ -61,15 +62,16 @@ def in_progress(folder: Path) -> list[dict[str, object]]:
         return [{**{k: row[k] for k in shown if k in row}, "seconds": round(now - row["started"], 1)} for row in rows]
 
 
-def _track(folder: Path, name: str, **state: object) -> None:
+def _track(folder: Path, upload: str, **state: object) -> None:
+    """Record what is being done to one upload (`upload`: its own key, as two may carry one name)."""
     with _guard:
         rows = _adding.setdefault(folder.resolve(), {})
-        rows.setdefault(name, {"name": name, "started": time.monotonic()}).update(state)
+        rows.setdefault(upload, {"started": time.monotonic()}).update(state)
 
 
-def _untrack(folder: Path, name: str) -> None:
+def _untrack(folder: Path, upload: str) -> None:
     with _guard:
-        _adding.get(folder.resolve(), {}).pop(name, None)
+        _adding.get(folder.resolve(), {}).pop(upload, None)
 
 
 def _profile_fields(profile: dict[str, str], filename: str) -> dict[str, str]:
@@ -116,8 +118,9 @@ def add_notice(assistant: Receiver, name: str, raw: bytes, profile: dict[str, st
     chosen = notice_name(name)
     fields = _profile_fields(profile or {}, chosen.filename)
     saved: list[Path] = []
+    upload = secrets.token_hex(8)
     try:
-        _track(folder, chosen.filename, stage="reading")
+        _track(folder, upload, name=chosen.filename, stage="reading")
         path, facts_cache = folder / chosen.filename, settings.cache_dir / "facts"
         job = FactsJob(chosen.doc_id, str(path), dict(fields) or None, str(facts_cache))
         limits = settings.read_limits
@@ -128,7 +131,7 @@ def add_notice(assistant: Receiver, name: str, raw: bytes, profile: dict[str, st
         fingerprint = text_fingerprint(decoded.text)
         with lock_for(folder):
             _check_new(assistant, folder, chosen.doc_id, chosen.filename, fingerprint)
-            _track(folder, chosen.filename, stage="saving", doc_id=chosen.doc_id, fingerprint=fingerprint)
+            _track(folder, upload, stage="saving", doc_id=chosen.doc_id, fingerprint=fingerprint)
             sweep_partial_writes(folder)
             try:
                 saved.append(write_new_file(folder, chosen.filename, raw))
@@ -139,29 +142,29 @@ def add_notice(assistant: Receiver, name: str, raw: bytes, profile: dict[str, st
                 raise NoticeError(f"{chosen.filename}: a notice named {chosen.doc_id} already exists") from None
             except OSError as exc:
                 raise NoticeError(f"{chosen.filename}: could not be saved ({exc.strerror or exc})") from None
-        vectors = _prepare(assistant, notice, folder, chosen.filename)
-        _track(folder, chosen.filename, stage="indexing")
+        vectors = _prepare(assistant, notice, folder, upload)
+        _track(folder, upload, stage="indexing")
         with lock_for(folder):
             assistant.include(notice, vectors)
     except BaseException:
-        for path in reversed(saved):
-            path.unlink(missing_ok=True)
+        for written in reversed(saved):
+            written.unlink(missing_ok=True)
         raise
     finally:
-        _untrack(folder, chosen.filename)
+        _untrack(folder, upload)
     return f"added {notice.doc_id}: {notice.title} ({len(notice.paragraphs)} paragraphs)"
 
 
-def _prepare(assistant: Receiver, notice: Notice, folder: Path, filename: str) -> dict[str, np.ndarray]:
+def _prepare(assistant: Receiver, notice: Notice, folder: Path, upload: str) -> dict[str, np.ndarray]:
     """The slow part, with no lock held: the notice's facts (read by its reader's child into their cache, so
     found there) and the vectors of its texts."""
     settings = assistant.settings
     library = Library.of([notice], cache=settings.cache_dir / "facts")
     if library.problems:
-        raise NoticeError(f"{filename}: not added: {library.problems[0]}")
+        raise NoticeError(f"{Path(notice.path).name}: not added: {library.problems[0]}")
 
     def progress(done: int, total: int) -> None:
-        _track(folder, filename, stage="embedding", done=done, total=total)
+        _track(folder, upload, stage="embedding", done=done, total=total)
 
     progress(0, 0)
     known = reusable_vectors(settings.index_dir, assistant.encoder.model_id)
