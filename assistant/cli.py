@@ -50,7 +50,9 @@ def outline(
 
     try:
         settings = _settings(documents)
-        corpus = load_corpus(settings.documents, cache=settings.conversions_dir)
+        corpus = load_corpus(
+            settings.documents, settings.max_notice_bytes, settings.conversions_dir, settings.read_limits
+        )
     except AssistantError as exc:
         _fail(str(exc))
     for problem in corpus.problems:
@@ -73,7 +75,9 @@ def facts(
 
     try:
         settings = _settings(documents)
-        corpus = load_corpus(settings.documents, cache=settings.conversions_dir)
+        corpus = load_corpus(
+            settings.documents, settings.max_notice_bytes, settings.conversions_dir, settings.read_limits
+        )
         library = Library.of([n for n in corpus.notices if doc is None or n.doc_id == doc])
         if doc is not None and not library.entries:
             _fail(f"no notice {doc!r}; the notices are: {', '.join(n.doc_id for n in corpus.notices)}")
@@ -93,7 +97,9 @@ def targets(
 
     try:
         settings = _settings(documents)
-        corpus = load_corpus(settings.documents, cache=settings.conversions_dir)
+        corpus = load_corpus(
+            settings.documents, settings.max_notice_bytes, settings.conversions_dir, settings.read_limits
+        )
         rows = [row for notice in corpus.notices for row in build_ledger(notice)]
         if fmt == "series":
             from assistant.ledger_view import ledger_series

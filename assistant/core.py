@@ -8,19 +8,21 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from assistant import uploads
 from assistant.models import Answer
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.understand import QuestionSpec, understand
-from documents.corpus import Corpus, load_corpus
+from documents.corpus import Corpus, file_order, load_corpus
 from documents.errors import AssistantError
 from documents.ledger import ledger_rows
 from documents.library import Library
 from documents.models import Notice, Target
 from index.embedder import Encoder, load_encoder
 from index.search import HybridRetriever
-from index.store import LoadedIndex, open_index, stderr_progress
+from index.store import LoadedIndex, build_index, open_index, reusable_vectors, stderr_progress
 
 _FOLLOW_UP = re.compile(
     r"^(?:那|那么|它|其|这个|该)|呢[?？]?$|^(?:目标|进度|完成率|完成了百分之几|占比)|^(?:and|what about|how about)\b",
@@ -55,7 +57,9 @@ class Assistant:
     ) -> Assistant:
         """Read the notices, load the model (converting the bundled one on first use) and open the index."""
         settings = settings or Settings.from_env()
-        corpus = load_corpus(Path(settings.documents), settings.max_notice_bytes, settings.conversions_dir)
+        corpus = load_corpus(
+            Path(settings.documents), settings.max_notice_bytes, settings.conversions_dir, settings.read_limits
+        )
         if progress:
             for problem in corpus.problems:
                 progress(f"skipped: {problem}")
@@ -68,12 +72,21 @@ class Assistant:
         return self.corpus.notices
 
     def add_notice(self, name: str, raw: bytes, profile: dict[str, str] | None = None) -> str:
-        """Add an uploaded notice (see assistant.uploads): checked, saved all or nothing, indexed, swapped in;
-        `profile` (place, year, period) is saved beside it as its sidecar when the uploader gives it.
-
-        A bad file raises NoticeError and changes nothing; uploads run one at a time.
+        """Add an uploaded notice (see assistant.uploads): read apart, checked, saved all or nothing, embedded
+        while the index in use keeps answering, then swapped in; `profile` (place, year, period) is saved beside it
+        as its sidecar when the uploader gives it. A bad file raises NoticeError and changes nothing.
         """
-        return uploads.add_notice(self, lambda: type(self).load(self.settings, progress=None), name, raw, profile)
+        return uploads.add_notice(self, name, raw, profile)
+
+    def include(self, notice: Notice, vectors: dict[str, np.ndarray]) -> None:
+        """Answer from these notices and `notice` from now on: indexed with the saved vectors and `vectors` (its
+        own, embedded beforehand, so nothing is embedded here), the index saved, then swapped in at once."""
+        notices = sorted([*self.notices, notice], key=lambda n: file_order(Path(n.path)) if n.path else ())
+        known = {**reusable_vectors(self.settings.index_dir, self.encoder.model_id), **vectors}
+        index = build_index(notices, self.encoder, self.settings.index_dir, known=known)
+        self.adopt(
+            type(self)(self.settings, Corpus(notices=notices, problems=self.corpus.problems), index, self.encoder)
+        )
 
     def adopt(self, fresh: Assistant) -> None:
         """Take over another Assistant's notices, index and answering state at once, between two answers."""

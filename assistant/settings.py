@@ -9,9 +9,16 @@ from pydantic import BaseModel, Field, ValidationError
 
 from documents.corpus import BUNDLED_NOTICES
 from documents.errors import AssistantError
+from documents.limits import ReadLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "TONGBAO_"
+
+
+def _limit(name: str) -> int:
+    """A field with the default, bounds and help of the reader limit of that name (documents.limits)."""
+    field = ReadLimits.model_fields[name]
+    return Field(default=field.default, ge=field.metadata[0].ge, description=field.description)
 
 
 class Settings(BaseModel):
@@ -40,7 +47,7 @@ class Settings(BaseModel):
         default=2,
         ge=0,
         le=16,
-        description="answering processes forked by `serve` (they share the loaded index); 0 answers in the server",
+        description="answering processes started by `serve` (each loads the saved index); 0 answers in the server",
     )
     host: str = Field(default="127.0.0.1", description="address the web chat listens on")
     port: int = Field(default=7860, ge=1, le=65535, description="port the web chat listens on")
@@ -50,6 +57,33 @@ class Settings(BaseModel):
     )
     max_question_chars: int = Field(default=500, ge=10, description="longer questions are rejected with a message")
     max_notice_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="larger notice files are refused")
+    # What a notice may make a reader do, and hold (documents.limits; README, Security). The same for uploads, the
+    # documents folder at start and --documents; a file past one is skipped or refused with a message naming it.
+    max_inflated_bytes: int = _limit("max_inflated_bytes")
+    max_inflate_ratio: int = _limit("max_inflate_ratio")
+    max_sheet_cells: int = _limit("max_sheet_cells")
+    max_pdf_pages: int = _limit("max_pdf_pages")
+    max_paragraphs: int = _limit("max_paragraphs")
+    max_paragraph_chars: int = _limit("max_paragraph_chars")
+    max_notice_chars: int = _limit("max_notice_chars")
+    read_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="seconds an upload's reader may take before it is stopped"
+    )
+    read_memory_mb: int = Field(
+        default=1024, ge=256, le=65536, description="memory (address space, MiB) an upload's reader may take"
+    )
+    answer_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="seconds an answering process may take for one answer; past it, it is replaced and the "
+        "question gets an error",
+    )
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        """The limits above as the readers take them."""
+        return ReadLimits(**{name: getattr(self, name) for name in ReadLimits.model_fields})
 
     @property
     def conversions_dir(self) -> Path:

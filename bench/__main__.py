@@ -3,7 +3,8 @@
 Side by side for the ONNX query encoder (the default) and sentence-transformers: cold start by phase in fresh
 processes (library, `ask` CLI, `serve`), warm latency next to one bare query embedding; then the HTTP API under
 1, 8 and 32 clients before the lock change (one answer at a time), with threads only, and with answering
-processes. `--scale` adds index build time and search cost with the corpus replicated ×10 and ×100.
+processes; then the server's peak memory under each upload bomb and the time to read a 100k-character block
+(bench/security.py). `--scale` adds index build time and search cost with the corpus replicated ×10 and ×100.
 """
 
 from __future__ import annotations
@@ -357,7 +358,9 @@ def main() -> None:
         f"load average {_load_average()} at start",
         flush=True,
     )
-    sections = [_cold_table(args.runs), _warm_table(questions), _load_table(args.load_seconds)]
+    from bench import security
+
+    sections = [_cold_table(args.runs), _warm_table(questions), _load_table(args.load_seconds), security.tables()]
     if args.scale:
         sections.append(_scale_table())
     print("\n\n".join("\n".join(lines) for lines in sections))

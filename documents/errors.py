@@ -21,3 +21,7 @@ class ModelUnavailableError(AssistantError):
 
 class QuestionError(AssistantError):
     """A question is unusable as given (empty, too long, only control characters)."""
+
+
+class AnswerTimeoutError(AssistantError):
+    """An answering process took longer than the answer time limit; it was replaced."""

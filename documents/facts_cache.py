@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from documents.atomic import write_file
 from documents.facts import Fact
 from documents.profile import NoticeProfile
 
@@ -45,9 +45,7 @@ def load_cached(folder: Path, key: str) -> CachedFacts | None:
 
 
 def store_cached(folder: Path, key: str, entry: CachedFacts) -> None:
-    """Written to a temporary file and renamed, so a reader never sees half an entry; failures are ignored."""
+    """Written whole (documents.atomic), so a reader never sees half an entry; failures are ignored."""
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_text(entry.model_dump_json(), encoding="utf-8")
-        os.replace(temporary, folder / f"{key}.json")
+        write_file(folder / f"{key}.json", entry.model_dump_json())

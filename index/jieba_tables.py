@@ -22,6 +22,8 @@ from pathlib import Path
 
 import jieba
 
+from documents.atomic import replacing_file
+
 TABLES_FILE = "jieba.sqlite"
 TABLES_VERSION = "jieba-0.42.1-1"
 MEMO_LIMIT = 200_000  # memoised lookups kept per table; a long-running server clears and starts again
@@ -112,18 +114,17 @@ def build_tables(path: Path) -> None:
     """Write jieba's prefix dictionary and tag table into SQLite (once, about 5 s), atomically."""
     freq, total = jieba.dt.gen_pfdict(jieba.dt.get_dict_file())
     tags = _stock_tags()
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(str(tmp))
-    try:
-        db.execute("CREATE TABLE entries (word TEXT PRIMARY KEY, freq INTEGER, tag TEXT) WITHOUT ROWID")
-        db.executemany("INSERT INTO entries VALUES (?, ?, ?)", ((w, f, tags.get(w)) for w, f in freq.items()))
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [("total", str(total)), ("version", TABLES_VERSION)])
-        db.commit()
-    finally:
-        db.close()
-    os.replace(tmp, path)
+    with replacing_file(path) as tmp:
+        db = sqlite3.connect(str(tmp))
+        try:
+            db.execute("CREATE TABLE entries (word TEXT PRIMARY KEY, freq INTEGER, tag TEXT) WITHOUT ROWID")
+            rows = ((w, f, tags.get(w)) for w, f in freq.items())
+            db.executemany("INSERT INTO entries VALUES (?, ?, ?)", rows)
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("total", str(total)), ("version", TABLES_VERSION)])
+            db.commit()
+        finally:
+            db.close()
 
 
 def _read_total(path: Path) -> int | None:

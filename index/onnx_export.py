@@ -12,13 +12,12 @@ Everything is written into a temporary folder renamed into place, with a marker 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from documents.atomic import replacing_folder
 from documents.errors import ModelUnavailableError
 
 ONNX_DIR = "onnx"
@@ -61,34 +60,26 @@ def export_onnx(model_dir: Path, progress: Callable[[str], None] | None = None) 
     say = progress or (lambda _line: None)
     model_dir = Path(model_dir)
     out = onnx_folder(model_dir)
-    tmp = model_dir / f"{ONNX_DIR}.tmp-{os.getpid()}"
     started = time.perf_counter()
     say(f"exporting the query encoder to ONNX in {out} (once)…")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     try:
-        dim, probe = _export_graph(model_dir, tmp)
-        _check_export(tmp, model_dir / "tokenizer.json", probe)
-        _write_tokenizer_files(model_dir / "tokenizer.json", tmp)
-        sizes = {name: (tmp / name).stat().st_size for name in (GRAPH_FILE, WEIGHTS_FILE, PIECES_FILE, SHELL_FILE)}
-        marker = {
-            "version": EXPORT_VERSION,
-            "dim": dim,
-            "opset": OPSET,
-            "sizes": sizes,
-            "pooling": "mean+l2",
-            "probe": probe,
-        }
-        (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        old = model_dir / f"{ONNX_DIR}.old-{os.getpid()}"
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        with replacing_folder(out) as tmp:
+            dim, probe = _export_graph(model_dir, tmp)
+            _check_export(tmp, model_dir / "tokenizer.json", probe)
+            _write_tokenizer_files(model_dir / "tokenizer.json", tmp)
+            names = (GRAPH_FILE, WEIGHTS_FILE, PIECES_FILE, SHELL_FILE)
+            sizes = {name: (tmp / name).stat().st_size for name in names}
+            marker = {
+                "version": EXPORT_VERSION,
+                "dim": dim,
+                "opset": OPSET,
+                "sizes": sizes,
+                "pooling": "mean+l2",
+                "probe": probe,
+            }
+            (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise ModelUnavailableError(f"could not write the ONNX export to {out}: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     say(f"ONNX export done in {time.perf_counter() - started:.1f} s")
     return out
 

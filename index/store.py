@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -15,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from documents.atomic import replacing_folder
 from documents.errors import IndexCorruptError
 from documents.models import Notice
 from index.chunks import CHUNKER_VERSION, chunk_notice
@@ -113,7 +111,7 @@ def build_index(
     )
     loaded = LoadedIndex(manifest, chunks, dense, owners, lexical)
     try:
-        _persist(loaded, vectors, folder)
+        persist(loaded, vectors, folder)
     except OSError as exc:
         if progress:
             progress(f"could not save the index to {folder} ({exc.strerror or exc}); using it from memory")
@@ -123,14 +121,9 @@ def build_index(
     return loaded
 
 
-def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
-    """Write into a temporary sibling folder, then rename it into place: a crash never leaves a half index."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_leftovers(folder)
-    token = f"{os.getpid()}-{secrets.token_hex(6)}"  # unique per build: two threads never share a folder
-    tmp = folder.parent / f"{folder.name}.tmp-{token}"
-    tmp.mkdir()
-    try:
+def persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
+    """Write an index as `folder`, whole (documents.atomic): a crash never leaves a half index."""
+    with replacing_folder(folder) as tmp:
         (tmp / _CHUNKS).write_text(
             json.dumps([c.model_dump() for c in index.chunks], ensure_ascii=False), encoding="utf-8"
         )
@@ -140,26 +133,6 @@ def _persist(index: LoadedIndex, vectors: np.ndarray, folder: Path) -> None:
         index.lexical.save(tmp / _BM25)
         index.manifest.files = _files_of(tmp)
         (tmp / "manifest.json").write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8")
-        old = folder.parent / f"{folder.name}.old-{token}"
-        if folder.exists():
-            folder.rename(old)
-        try:
-            tmp.rename(folder)
-        except OSError:
-            if old.exists():
-                old.rename(folder)  # put the previous index back rather than leave none
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _sweep_leftovers(folder: Path) -> None:
-    """Remove temporary folders that killed builds left behind (their process is gone)."""
-    for leftover in folder.parent.glob(f"{folder.name}.[to][ml][pd]-*"):
-        pid = leftover.name[len(folder.name) + 5 :].split("-", 1)[0]  # `<name>.tmp-<pid>-<random>`
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -208,16 +181,22 @@ def open_index(
     folder: Path,
     rebuild: bool = False,
     progress: Callable[[str], None] | None = None,
+    build: bool = True,
 ) -> LoadedIndex:
-    """Load the index if it is current and intact; otherwise (re)build it, saying why."""
+    """Load the index if it is current and intact; otherwise (re)build it, saying why (`build=False`: raise
+    IndexCorruptError instead, for a process that must answer from the index another one wrote)."""
     if not rebuild:
         try:
             loaded = load_index(folder, encoder.model_id, expected_documents(notices))
             if _same_chunks(loaded, notices):
                 return loaded
+            if not build:
+                raise IndexCorruptError(f"{folder}: the notices are parsed into different paragraphs now")
             if progress:
                 progress("rebuilding the index: the notices are parsed into different paragraphs now")
         except IndexCorruptError as exc:
+            if not build:
+                raise
             if folder.exists() and progress:
                 progress(f"rebuilding the index: {exc}")
     return build_index(notices, encoder, folder, progress, known=reusable_vectors(folder, encoder.model_id))
@@ -235,6 +214,26 @@ def reusable_vectors(folder: Path, model_id: str) -> dict[str, np.ndarray]:
         return {}
     texts = [c.context for c in chunks] + [w for c in chunks for w in c.windows]
     return dict(zip(texts, vectors, strict=False)) if len(texts) == len(vectors) else {}
+
+
+def embed_new(
+    notices: list[Notice],
+    encoder: Encoder,
+    known: dict[str, np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 64,
+) -> dict[str, np.ndarray]:
+    """text → vector for the notices' texts that `known` lacks, embedded a batch at a time (`progress(done,
+    total)` after each), so that an upload can embed before it takes any lock and show how far it is."""
+    texts = [text for notice in notices for chunk in chunk_notice(notice) for text in (chunk.context, *chunk.windows)]
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    fresh: dict[str, np.ndarray] = {}
+    for start in range(0, len(missing), batch):
+        part = missing[start : start + batch]
+        fresh.update(zip(part, encoder.encode_passages(part), strict=True))
+        if progress:
+            progress(len(fresh), len(missing))
+    return fresh
 
 
 def stderr_progress(line: str) -> None:

@@ -48,6 +48,13 @@ def free_port() -> int:
 @contextmanager
 def running_server(documents: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`python -m assistant serve` on a free loopback port over `documents`; yields its URL once it answers."""
+    with serving(documents, log, env) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(documents: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`running_server`, yielding the server's process too (to see that it is still alive)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -76,7 +83,7 @@ def running_server(documents: Path, log: Path, env: dict[str, str] | None = None
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not answer at {url}; see {log}")
                 time.sleep(0.5)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:

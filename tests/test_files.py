@@ -75,8 +75,8 @@ def test_a_new_file_is_written_whole_and_never_over_anything(tmp_path: Path) -> 
 
 def test_leftovers_of_killed_writes_are_swept_but_not_those_of_live_ones(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = tmp_path / f".partial-{dead.stdout.strip()}-0123abcd.tmp"
-    live = tmp_path / f".partial-{os.getppid()}-89abcdef.tmp"
+    stale = tmp_path / f".notice.txt.tmp-{dead.stdout.strip()}-0123abcd"
+    live = tmp_path / f".notice.txt.tmp-{os.getppid()}-89abcdef"
     stale.write_bytes(b"half")
     live.write_bytes(b"in progress")
     assert sweep_partial_writes(tmp_path) == [stale]

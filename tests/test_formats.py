@@ -280,7 +280,7 @@ def test_a_conversion_is_cached_by_the_hash_of_its_bytes(published, tmp_path: Pa
     first = read_notice_bytes(raw, "a.xlsx", cache=cache)
     assert [p.name for p in cache.iterdir()] == [f"{first.source_sha256}-v1.json"]
 
-    def converted_again(raw: bytes, name: str):
+    def converted_again(raw: bytes, name: str, limits: object):
         raise AssertionError(f"{name} was converted again")
 
     monkeypatch.setitem(dispatch._READERS, "xlsx", converted_again)

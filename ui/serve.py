@@ -139,11 +139,20 @@ def serve(settings: Settings) -> None:
         "Tongbao QA: loading notices, model and index (the first run converts the model and builds the index)…",
         flush=True,
     )
+    from documents.readers.isolated import stop_spare
+
     assistant: AssistantLike = ensure_ready(settings)
+    pool = None
     if settings.workers:
         from assistant.workers import AnswerPool
 
-        assistant = AnswerPool(assistant, settings.workers)  # forked now, before the server starts its threads
+        # started by a fork server after the first answer (assistant.workers), never forked from this process
+        assistant = pool = AnswerPool(assistant, settings.workers)
     api, chat = build(assistant, settings)
     print(f"Tongbao QA: open http://{settings.host}:{settings.port}  (JSON API: POST /api/ask)", flush=True)
-    uvicorn.run(AfterFirstAnswer(api, chat), host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(AfterFirstAnswer(api, chat), host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        stop_spare()
+        if pool is not None:
+            pool.close()

@@ -3,7 +3,8 @@
 - `POST /api/ask`: a question and the conversation so far (the server keeps no per-user state, so any number of
   clients can ask concurrently without seeing each other's history);
 - `POST /api/notices`: add a notice, sent as the bytes of a multipart file field `file` (never a server path);
-- `GET /api/health`: the notices served; answered at once, even while answers are being computed.
+- `GET /api/health`: the notices served, the answering processes' state and the uploads being added; answered at
+  once, even while answers are being computed or a notice is being embedded.
 
 Bodies are bounded (413), JSON must be strict (400), and validation errors never echo the input (422).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import traceback
+from pathlib import Path
 
 from fastapi import FastAPI, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +24,7 @@ from starlette.exceptions import HTTPException
 from assistant.batch import safe_ask
 from assistant.models import Answer, ErrorReply
 from assistant.settings import Settings
+from assistant.uploads import in_progress
 from documents.errors import AssistantError
 from documents.files import notice_name
 from ui import limits
@@ -116,6 +119,14 @@ def create_api(assistant: AssistantLike, settings: Settings | None = None) -> Fa
 
     @api.get("/api/health")
     async def health() -> dict[str, object]:  # async: answered on the event loop, never queued behind answers
-        return {"status": "ok", "notices": [n.doc_id for n in assistant.notices]}
+        state = getattr(assistant, "state", None)  # an AnswerPool reports its workers
+        workers = state() if callable(state) else {"configured": 0, "ready": 0, "processes": []}
+        return {
+            "status": "ok",
+            "notices": [n.doc_id for n in assistant.notices],
+            "answering": "workers" if workers["ready"] else "server",
+            "workers": workers,
+            "uploads": in_progress(Path(settings.documents)),
+        }
 
     return api

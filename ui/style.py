@@ -35,7 +35,8 @@ element.addEventListener('click', (event) => {
 """
 
 # The upload sends the file's bytes to the JSON API (never a server path), shows its reply as text, and on
-# success asks the server to refresh every view that lists notices.
+# success asks the server to refresh every view that lists notices. While it waits it reads the upload's stage
+# from /api/health each second (reading, saving, embedding 120/480, indexing): the chat keeps answering meanwhile.
 UPLOAD_JS = """
 const input = element.querySelector('input[type=file]');
 const message = element.querySelector('.upload-message');
@@ -48,7 +49,18 @@ input.addEventListener('change', async () => {
   for (const field of element.querySelectorAll('.upload-profile input')) {
     if (field.value.trim()) form.append(field.name, field.value.trim());
   }
+  const stages = {reading: '正在读取并检查', saving: '正在保存', embedding: '正在计算向量', indexing: '正在更新索引'};
   show('busy', '正在检查并索引 ' + file.name + '…');
+  const poll = setInterval(async () => {
+    try {
+      const health = await (await fetch('api/health')).json();
+      const row = (health.uploads || [])[0];  // the name there is the saved one: 新 通报.txt becomes 新-通报.txt
+      if (!row || !message.className.includes('busy')) return;
+      const counted = row.stage === 'embedding' && row.total ? ' ' + row.done + '/' + row.total : '';
+      const stage = (stages[row.stage] || row.stage) + counted + ':' + row.name;
+      show('busy', stage + '(' + row.seconds + ' 秒;问答照常可用)');
+    } catch (error) { /* the reply to the upload says what happened */ }
+  }, 1000);
   try {
     const response = await fetch('api/notices', {method: 'POST', body: form});
     const reply = await response.json().catch(() => ({}));
@@ -61,6 +73,7 @@ input.addEventListener('change', async () => {
   } catch (error) {
     show('error', '未添加:无法连接服务器(' + error + ')');
   }
+  clearInterval(poll);
   input.value = '';
 });
 """

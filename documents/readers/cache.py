@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from documents.atomic import write_file
 from documents.readers.result import DecodedNotice
 
 READERS_VERSION = "1"  # bump when a reader's output changes, so stale conversions are not reused
@@ -30,17 +30,9 @@ def cached(folder: Path | None, raw: bytes, name: str) -> DecodedNotice | None:
 
 
 def store(folder: Path | None, raw: bytes, decoded: DecodedNotice) -> None:
-    """Keep a conversion (written whole, then renamed into place); a cache that cannot be written is skipped."""
+    """Keep a conversion (documents.atomic: written whole); a cache that cannot be written is skipped."""
     if folder is None:
         return
-    try:
+    with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(decoded.model_dump_json())
-        os.replace(tmp, _path(folder, raw))
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        write_file(_path(folder, raw), decoded.model_dump_json())

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from documents.errors import NoticeError
+from documents.limits import DEFAULT_LIMITS, ReadLimits, check_paragraphs
 from documents.loading import MAX_NOTICE_BYTES, read_bounded
 from documents.readers.cache import cached, store
 from documents.readers.legacy import refuse_legacy
@@ -22,7 +23,7 @@ from documents.readers.word import read_docx
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
 REFUSED = (".doc", ".xls", ".wps", ".et")  # known formats refused with how to convert them
 NOTICE_SUFFIXES = (*FORMATS, *REFUSED)  # what a documents folder is searched for
-_READERS: dict[str, Callable[[bytes, str], Extracted]] = {
+_READERS: dict[str, Callable[[bytes, str, ReadLimits], Extracted]] = {
     "html": read_html,
     "docx": read_docx,
     "pdf": read_pdf,
@@ -59,11 +60,16 @@ def sniff(raw: bytes, name: str) -> str:
 
 
 def read_notice_bytes(
-    raw: bytes, name: str, max_bytes: int = MAX_NOTICE_BYTES, cache: Path | None = None
+    raw: bytes,
+    name: str,
+    max_bytes: int = MAX_NOTICE_BYTES,
+    cache: Path | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> DecodedNotice:
     """Decode one notice file of any supported format; NoticeError naming the file for anything unusable.
 
-    `cache` is a folder for conversions keyed by the bytes' hash (None: always convert).
+    `cache` is a folder for conversions keyed by the bytes' hash (None: always convert); `limits` bound what a
+    reader may do (documents.limits), and every notice, converted now or before, is held to its paragraph bounds.
     """
     if len(raw) > max_bytes:
         raise NoticeError(
@@ -73,7 +79,7 @@ def read_notice_bytes(
         raise NoticeError(f"{name}: the file is empty (no text to read)")
     fmt = sniff(raw, name)
     if fmt in ("txt", "md") and Path(name).suffix.lower() not in REFUSED:
-        return read_plain(raw, name, max_bytes, fmt)
+        return read_plain(raw, name, max_bytes, fmt, limits)
     if fmt == "ole" or (fmt == "txt" and Path(name).suffix.lower() in REFUSED):
         raise refuse_legacy(name)
     if fmt == "rtf":
@@ -82,8 +88,11 @@ def read_notice_bytes(
         raise NoticeError(f"{name}: a zip archive that is neither .docx nor .xlsx; unpack it and add the notice")
     decoded = cached(cache, raw, name)
     if decoded is None:
-        decoded = assemble(_READERS[fmt](raw, name), name, fmt, raw)
+        decoded = assemble(_READERS[fmt](raw, name, limits), name, fmt, raw)
+        check_paragraphs(decoded.text, name, limits)
         store(cache, raw, decoded)
+    else:
+        check_paragraphs(decoded.text, name, limits)  # the limits may be lower now than when it was converted
     by_name = FORMATS.get(Path(name).suffix.lower())
     if by_name and by_name != fmt:
         mismatch = f"{name}: the file is really {fmt}, not {by_name}; read as {fmt}"
@@ -91,6 +100,8 @@ def read_notice_bytes(
     return decoded
 
 
-def read_notice_path(path: Path, max_bytes: int = MAX_NOTICE_BYTES, cache: Path | None = None) -> DecodedNotice:
+def read_notice_path(
+    path: Path, max_bytes: int = MAX_NOTICE_BYTES, cache: Path | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> DecodedNotice:
     """Read and decode one notice file of any supported format; every failure is a NoticeError naming it."""
-    return read_notice_bytes(read_bounded(path, max_bytes), path.name, max_bytes, cache)
+    return read_notice_bytes(read_bounded(path, max_bytes), path.name, max_bytes, cache, limits)

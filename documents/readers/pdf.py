@@ -1,29 +1,39 @@
 """Read a .pdf notice with pdfplumber: its text layer re-joined into paragraphs, and its ruled tables as rows.
 
 A scanned PDF (pages that are images, no text layer) and a password-protected one are refused with a
-message saying what to do. Lost: images, page headers/footers and page numbers (dropped on purpose),
+message saying what to do; so is one of more pages, or whose streams inflate to more, than the budget
+(documents.limits). Lost: images, page headers/footers and page numbers (dropped on purpose),
 footnote placement, and tables drawn without ruling lines (their cells read as ordinary lines).
 """
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from io import BytesIO
 
 from documents.errors import NoticeError
+from documents.limits import DEFAULT_LIMITS, ReadLimits
+from documents.readers.budget import inflating
 from documents.readers.pdf_lines import Line, drop_page_furniture, layout_of, paragraphs
 from documents.readers.result import Block, Extracted
 from documents.readers.tables import last_header, table_blocks
 
 
-def _open(raw: bytes, name: str):
+def _page_count(pdf, most: int) -> int:
+    """Pages in the page tree, counted up to one past `most` (a tree of thousands is not walked to its end)."""
+    from pdfminer.pdfpage import PDFPage
+
+    return sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), most + 1))
+
+
+def _open(raw: bytes, name: str, limits: ReadLimits):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(BytesIO(raw))
-        pdf.pages  # noqa: B018 - reading the page tree is where encryption and corruption show
-        return pdf
+        pages = _page_count(pdf, limits.max_pdf_pages)
     except Exception as exc:  # pdfplumber wraps pdfminer's errors (PdfminerException), which are many
         causes = [exc, *exc.args, exc.__context__]
         if any(isinstance(c, PDFPasswordIncorrect | PDFEncryptionError) for c in causes):
@@ -32,6 +42,10 @@ def _open(raw: bytes, name: str):
             ) from None
         detail = next((repr(c) for c in causes[1:] if isinstance(c, Exception)), f"{type(exc).__name__}: {exc}")
         raise NoticeError(f"{name}: not a readable PDF (corrupt or truncated?): {detail}") from None
+    if pages > limits.max_pdf_pages:
+        pdf.close()
+        raise limits.refuse(name, f"a PDF of more than {limits.max_pdf_pages:,} pages", "max_pdf_pages", "pages")
+    return pdf
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -65,8 +79,8 @@ def _page_items(page, number: int) -> tuple[list[tuple[float, Line | list]], int
     return sorted(items, key=lambda item: item[0]), len(page.chars)
 
 
-def read_pdf(raw: bytes, name: str) -> Extracted:
-    with _open(raw, name) as pdf:
+def read_pdf(raw: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Extracted:
+    with inflating(raw, name, limits), _open(raw, name, limits) as pdf:
         try:
             pages = [_page_items(page, i) for i, page in enumerate(pdf.pages, start=1)]
         except Exception as exc:  # a damaged content stream fails only when its page is read

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 
+from documents.limits import DEFAULT_LIMITS, ReadLimits, check_paragraphs
 from documents.loading import decode_notice
 from documents.readers.flat import regroup
 from documents.readers.result import DecodedNotice, Extracted, assemble
 
 
-def read_plain(raw: bytes, name: str, max_bytes: int, fmt: str = "txt") -> DecodedNotice:
+def read_plain(
+    raw: bytes, name: str, max_bytes: int, fmt: str = "txt", limits: ReadLimits = DEFAULT_LIMITS
+) -> DecodedNotice:
     decoded = decode_notice(raw, name, max_bytes)
+    check_paragraphs(decoded.text, name, limits)  # before the table regrouping reads its lines
     blocks = regroup(decoded.text.split("\n"))
     if blocks is None:
         return DecodedNotice(
@@ -28,4 +32,6 @@ def read_plain(raw: bytes, name: str, max_bytes: int, fmt: str = "txt") -> Decod
         )
     rows = sum(1 for b in blocks if b.cells)
     warnings = [*decoded.warnings, f"{name}: a table written one cell per line was regrouped into {rows} rows"]
-    return assemble(Extracted(blocks=blocks, warnings=warnings), name, fmt, raw)
+    regrouped = assemble(Extracted(blocks=blocks, warnings=warnings), name, fmt, raw)
+    check_paragraphs(regrouped.text, name, limits)  # a row joins the lines of its cells
+    return regrouped

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from documents.errors import NoticeError
+from documents.limits import DEFAULT_LIMITS, ReadLimits
 from documents.readers.result import Block, Extracted
 from documents.readers.tables import table_blocks
 
@@ -25,8 +26,23 @@ _CHROME = re.compile(
     r"^(?:字号[:：]|【?\s*(?:打印|关闭|收藏|返回顶部|打印本页|关闭窗口)|分享到|扫一扫|上一篇|下一篇|版权所有|主办[:：]|"
     r"承办[:：]|网站标识码|当前位置[:：]|浏览次数|访问量)|ICP备|公网安备"
 )
-_PROSE = re.compile(r"[\u4e00-\u9fff][^。！？；;]{8,}[。！？；;]")  # a sentence: what navigation never has
+_SENTENCE_END = re.compile(r"[。！？；;]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+PROSE_MIN_CHARS = 8  # a sentence: a Chinese character, at least this many more, then its end; navigation has none
 INFO_MAX_CHARS = 160  # an element holding info-box fields is short; longer ones are article text
+
+
+def is_prose(text: str) -> bool:
+    """Whether the text holds a sentence (a Chinese character, PROSE_MIN_CHARS more, then 。！？；;), in one pass.
+
+    The pattern `[\u4e00-\u9fff][^。！？；;]{8,}[。！？；;]` says the same, but searched over a block with no
+    sentence end it runs in time quadratic in the block's length (a 96k-character block froze the server)."""
+    *closed, _ = _SENTENCE_END.split(text)  # the pieces that a sentence end closes
+    for piece in closed:
+        first = _HAN.search(piece)
+        if first is not None and len(piece) - first.start() - 1 >= PROSE_MIN_CHARS:
+            return True
+    return False
 
 
 def _text(element) -> str:
@@ -50,7 +66,22 @@ def _blocks(main) -> list[Block]:
 
 def _is_chrome(text: str) -> bool:
     """A line of site furniture: a 字号/打印 bar, a 版权/备案 footer, a row of links split by '|'."""
-    return len(text) < 80 and bool(_CHROME.search(text)) or text.count("|") >= 3 and not _PROSE.search(text)
+    return len(text) < 80 and bool(_CHROME.search(text)) or text.count("|") >= 3 and not is_prose(text)
+
+
+def _short_text(element) -> str | None:
+    """The element's text with its cells apart (通报 发布日期, not 通报发布日期), or None past INFO_MAX_CHARS.
+
+    Read piece by piece and given up early: every element of the page is asked, so reading each one's whole
+    text would cost the page's size times its depth."""
+    pieces, size, visible = [], 0, 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        size, visible = size + len(piece), visible + len("".join(piece.split()))
+        if visible > INFO_MAX_CHARS or size > 64 * INFO_MAX_CHARS:
+            return None
+    text = " ".join(" ".join(pieces).split())
+    return text if len(text) <= INFO_MAX_CHARS else None
 
 
 def page_fields(tree) -> dict[str, str]:
@@ -59,8 +90,8 @@ def page_fields(tree) -> dict[str, str]:
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "head", "title"):
             continue
-        text = " ".join(" ".join(element.itertext()).split())  # cells apart: 通报 发布日期, not 通报发布日期
-        if len(text) > INFO_MAX_CHARS:
+        text = _short_text(element)
+        if text is None:
             continue
         known = list(_KEY.finditer(text))
         ends = sorted({m.start() for m in _ANY_KEY.finditer(text)} | {m.start() for m in known} | {len(text)})
@@ -74,7 +105,7 @@ def page_fields(tree) -> dict[str, str]:
     return fields
 
 
-def read_html(raw: bytes, name: str) -> Extracted:
+def read_html(raw: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Extracted:
     import trafilatura  # imported here: only web pages need it
     from lxml import etree
     from trafilatura.settings import use_config
@@ -94,7 +125,7 @@ def read_html(raw: bytes, name: str) -> Extracted:
     doc = etree.fromstring(xml.encode("utf-8")) if xml else None
     main = doc.find("main") if doc is not None else None
     blocks = _blocks(main) if main is not None else []
-    if not any(b.cells or _PROSE.search(b.text) for b in blocks):  # lists of links and headings are no notice
+    if not any(b.cells or is_prose(b.text) for b in blocks):  # lists of links and headings are no notice
         raise NoticeError(f"{name}: no article found in this web page (only navigation, links or a footer)")
     metadata = page_fields(tree)
     if doc is not None and doc.get("date") and not metadata.get("发布日期"):

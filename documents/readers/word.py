@@ -11,6 +11,8 @@ import zipfile
 from io import BytesIO
 
 from documents.errors import NoticeError
+from documents.limits import DEFAULT_LIMITS, ReadLimits
+from documents.readers.budget import check_zip
 from documents.readers.result import Block, Extracted
 from documents.readers.tables import table_blocks
 
@@ -30,11 +32,12 @@ def _table_rows(table) -> list[list[str | None]]:
     return rows
 
 
-def read_docx(raw: bytes, name: str) -> Extracted:
+def read_docx(raw: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Extracted:
     import docx  # imported here: only .docx files need it
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
+    check_zip(raw, name, limits)  # what its parts unzip to, before any is read
     try:
         document = docx.Document(BytesIO(raw))
         content = list(document.iter_inner_content())
