@@ -143,3 +143,19 @@ def mentioned(text: str) -> list[tuple[int, str, list[Division]]]:
         else:
             i += 1
     return found
+
+
+@lru_cache(maxsize=1)
+def _spelled() -> dict[str, list[Division]]:
+    from documents.places import pinyin_of
+
+    _, by_stem, _ = _table()
+    out: dict[str, list[Division]] = {}
+    for stem, divisions in by_stem.items():
+        out.setdefault(pinyin_of(stem), []).extend(divisions)
+    return out
+
+
+def divisions_spelled(key: str) -> list[Division]:
+    """The divisions whose stem a pinyin word spells (liaoning → 辽宁省, chaoyang → 朝阳市, 朝阳区 …)."""
+    return _spelled().get(key.lower().replace(" ", "").replace("-", ""), [])

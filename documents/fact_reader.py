@@ -43,7 +43,7 @@ _TARGET_AFTER = re.compile(
     r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
 )
 _TARGET_SENTENCE = re.compile(
-    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标为"
+    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)"
 )
 _RESULT = re.compile(r"实际|结果|显示|最终|落实情况|完成情况|实际上|去年|上年")
 _PLAN_BEFORE = re.compile(r"计划|拟|预计将|将要|准备")
@@ -111,6 +111,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
             return FactRole.COMPARISON
     if q.qualifier == Qualifier.AIM or _TARGET_AFTER.search(after):
         return FactRole.TARGET
+    if q.qualifier == Qualifier.AT_MOST and re.search(r"控制(?:在|于)?$", before) and not _RESULT.search(sentence):
+        return FactRole.TARGET  # 失业率控制在1.5%以内: a ceiling set, unless the sentence reports a result
     cue = [m.end() for m in _TARGET_SENTENCE.finditer(sentence)]
     result = [m.end() for m in _RESULT.finditer(sentence)]
     if cue and (not result or max(cue) > max(result)):

@@ -34,9 +34,10 @@ class PlaceReading:
 
     @property
     def level(self) -> Level:
+        """The level its own scope words use: 开平市 and 上海市 say 全市, though one is a county and one a province."""
         d = self.division
-        if d.level == Level.COUNTY and d.name.endswith("市"):
-            return Level.CITY  # 开平市, 赤壁市: county-level cities call themselves 市
+        if d.name.endswith("市") and tier(d) in ("county-city", "municipality"):
+            return Level.CITY
         return d.level
 
 
@@ -108,7 +109,12 @@ def _names(text: str) -> list[tuple[str, list[Division]]]:
             step, name, divisions = 2, joined, by_name[joined]
         elif word in by_name:
             step, name, divisions = 1, word, by_name[word]
-        elif word in by_stem and len(word) >= 2 and word not in vocabulary().place_words and not _GENERIC_STEM.match(word):
+        elif (
+            word in by_stem
+            and len(word) >= 2
+            and word not in vocabulary().place_words
+            and not _GENERIC_STEM.match(word)
+        ):
             step, name, divisions = 1, word, by_stem[word]
         else:
             at, i = at + len(word), i + 1
@@ -125,7 +131,10 @@ def _named_in(text: str, tiers: set[str] | None) -> Division | None:
     """The most specific division a short text (a title, an issuer line) names; a bare stem only within the
     tiers the notice's scope words allow."""
     found = [
-        d for word, ds in _names(text) for d in ds if _plausible(word, d, tiers) and (word == d.name or _in_tiers(d, tiers))
+        d
+        for word, ds in _names(text)
+        for d in ds
+        if _plausible(word, d, tiers) and (word == d.name or _in_tiers(d, tiers))
     ]
     if not found:
         return None
@@ -154,7 +163,12 @@ def _voted(body: str, tiers: set[str] | None) -> Division | None:
     full: set[str] = set()
     for word, ds in _names(body):
         ds = [d for d in ds if _in_tiers(d, tiers) or word == d.name] or ds
-        if len(ds) > 1 or not _plausible(word, ds[0]) and len(divisions_named(word)) > 1 and not _in_tiers(ds[0], tiers):
+        if (
+            len(ds) > 1
+            or not _plausible(word, ds[0])
+            and len(divisions_named(word)) > 1
+            and not _in_tiers(ds[0], tiers)
+        ):
             continue
         d = ds[0]
         named[d.code] = d
@@ -171,7 +185,9 @@ def _voted(body: str, tiers: set[str] | None) -> Division | None:
     def supported(d: Division) -> bool:
         return d.code in full or any(o.code != d.code and _related(o, d) for o in named.values())
 
-    ranked = [(code, v) for code, v in votes.most_common() if _in_tiers(by_code[code], tiers) and supported(by_code[code])]
+    ranked = [
+        (code, v) for code, v in votes.most_common() if _in_tiers(by_code[code], tiers) and supported(by_code[code])
+    ]
     if not ranked or ranked[0][1] < 2.0:
         return None
     best, score = ranked[0]
