@@ -69,7 +69,8 @@ def slots_of(spec: QuestionSpec, english_terms: str = "") -> list[Slot]:
     several = [p for p in spec.periods] if len(spec.periods) > 1 else []
     for i, ask in enumerate(spec.asks):
         reading = read_question(ask.text)
-        terms_list = [english_terms] if spec.english else (ask.items or [ask.terms])
+        # 1-10月和1-11月分别…: the 和 joins periods, not measures
+        terms_list = [english_terms] if spec.english else (ask.items if ask.items and not several else [ask.terms])
         periods: list[Period | None] = [ask.period] if ask.period or not several else list(several)
         for terms in terms_list:
             for period in periods:
@@ -81,7 +82,9 @@ def asked_period(spec: QuestionSpec, slot: Slot) -> Period | None:
     return slot.period or spec.asks[slot.ask].period or spec.period
 
 
-def contradiction(spec: QuestionSpec, slot: Slot, fact: Fact, sub_places: list[str], paragraph: Paragraph) -> Contradicted | None:
+def contradiction(
+    spec: QuestionSpec, slot: Slot, fact: Fact, sub_places: list[str], paragraph: Paragraph
+) -> Contradicted | None:
     """The period, year, scope or place the text states for a fact, when it is not the one asked."""
     ask = spec.asks[slot.ask]
     asked = asked_period(spec, slot)
@@ -116,6 +119,7 @@ def elsewhere(sub_places: list[str], sentence: str, paragraph: Paragraph, scope_
 def slot_places(spec: QuestionSpec, slot: Slot, sub_places: list[str]) -> list[str]:
     """The asked places inside a notice's own that a slot is about: those its own part names, else those no other
     part names (咸安区…产值多少?通城…产值多少?: each part its own place)."""
+
     def named(place: str, text: str) -> bool:
         return normalize(split_level(place)[0]) in normalize(text)
 
@@ -154,7 +158,9 @@ def gather(
                     if not re.search(r"[\u4e00-\u9fff]{4}", m.group()):
                         continue
                     place = elsewhere(places, m.group(), paragraph)
-                    against = Contradicted(slot=slot.index, fact_id="", what="place", have="", asked=place) if place else None
+                    against = (
+                        Contradicted(slot=slot.index, fact_id="", what="place", have="", asked=place) if place else None
+                    )
                     found.append(Candidate(slot=slot.index, doc_id=chunk.doc_id, paragraph_id=chunk.paragraph_id,
                                            span=(m.start(), m.end()), hit=position, against=against))  # fmt: skip
     return found

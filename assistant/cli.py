@@ -114,7 +114,9 @@ def targets(
 @app.command()
 def fit(
     cv: Annotated[bool, typer.Option(help="measure leave-one-notice-out first")] = False,
-    c: Annotated[float | None, typer.Option(help="the ranker's inverse regularisation (default: the fitted one)")] = None,
+    c: Annotated[
+        float | None, typer.Option(help="the ranker's inverse regularisation (default: the fitted one)")
+    ] = None,
     failures: Annotated[bool, typer.Option(help="with --cv: list each failing question")] = False,
     write: Annotated[bool, typer.Option(help="write assistant/data/ranker.json")] = True,
 ) -> None:

@@ -12,9 +12,9 @@ import re
 from decimal import Decimal
 
 from assistant.gates import Reason, Refusal
-from assistant.match import Match, Matching
 from assistant.models import Answer, Citation, Derived, Figure
 from assistant.route import Route
+from assistant.select import Match, Matching
 from assistant.understand import QuestionSpec, Want
 from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
@@ -28,11 +28,21 @@ _LEAD_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]、?|[0-9]{1,2}[.、．)](?![0-9])|[一二三四五六七八九十]是)"
 )
 MAX_QUOTE = 110  # a quote longer than this is cut to the clauses holding the matched figures
+MAX_SENTENCE = 160  # a sentence quoted whole is cut after the clause that reaches this length
 
 
-def refusal_answer(spec: QuestionSpec, refusal: Refusal) -> Answer:
+def refusal_answer(spec: QuestionSpec, refusal: Refusal, library: Library | None = None) -> Answer:
+    """The "not covered" answer; with the library, what the notices have that comes closest is quoted and cited."""
+    citations: list[Citation] = []
+    if library is not None and refusal.closest_doc and refusal.closest_paragraph and refusal.closest_span:
+        draft = _Draft(spec, library)
+        draft.cite(refusal.closest_doc, refusal.closest_paragraph)
+        text = library.notice(refusal.closest_doc).paragraph(refusal.closest_paragraph).text
+        start, end = refusal.closest_span
+        refusal = refusal.model_copy(update={"closest": _quote(text, start, end, [(start, end)])})
+        citations = draft.citations
     return Answer(question=spec.raw, answer=refusal.text(spec.english), refused=True, confidence=0.0,
-                  language=spec.language, intent=f"refuse:{refusal.reason.value}")  # fmt: skip
+                  citations=citations, language=spec.language, intent=f"refuse:{refusal.reason.value}")  # fmt: skip
 
 
 class _Draft:
@@ -49,7 +59,7 @@ class _Draft:
                 return i + 1
         p = self.library.notice(doc_id).paragraph(paragraph_id)
         self.citations.append(
-            Citation(doc_id=doc_id, paragraph_id=paragraph_id, breadcrumb=p.breadcrumb_text, text=p.text,
+            Citation(doc_id=doc_id, paragraph_id=paragraph_id, breadcrumb=p.breadcrumb_text, text=p.published,
                      start=p.start, end=p.end)
         )  # fmt: skip
         return len(self.citations)
@@ -74,6 +84,9 @@ def _quote(text: str, start: int, end: int, keep: list[tuple[int, int]]) -> str:
         if len(piece) > MAX_QUOTE:
             first = min(s for s, _ in keep)
             piece = text[first:last].strip(" ,，;；。")
+    if len(piece) > MAX_SENTENCE:  # a long sentence: its first clauses, cut where one ends
+        cut = max((m.end() for m in re.finditer(r"[,，;；、]", piece[:MAX_SENTENCE])), default=MAX_SENTENCE)
+        piece = piece[:cut].rstrip(",，;；、") + "…"
     return piece
 
 

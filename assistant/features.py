@@ -43,19 +43,9 @@ BASE = (
     "first_in_group", "later_in_group", "list_sentence", "stated_rate_in_group", "has_pair",
     "s_status_words", "s_numbers", "s_length", "s_listing",
     "qualifier_missing", "qualifier_other", "total_stated", "total_asked_unstated",
+    # an English question's words reach the notices through a dictionary: its evidence weighs differently
+    "english", "en*rec_wide", "en*rec_clause", "en*cos", "en*hit_inv_rank", "en*sentence",
 )  # fmt: skip
-# Groups of features whose part of the ranker's score the answerability model sees (assistant.ranker).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "kind": tuple(f"q_{c}*{f}" for c in _CUES for f in _FAMILIES),
-    "role": tuple(f"r_{c}*{r}" for c in _ROLE_CUES for r in _ROLES),
-    "words": ("rec_wide", "rec_narrow", "rec_clause", "prec_measure", "prec_topic", "missing_frac", "missing_any",
-              "phrase_in_clause", "focus_in_clause", "focus_elsewhere", "counted_missing", "own_numbers_missing",
-              "gloss_missing", "qualifier_missing", "qualifier_other", "total_stated", "total_asked_unstated",
-              "cos", "cos_gap"),
-    "where": ("period_match", "period_unknown", "year_match", "scope_named_other", "scope_level_match",
-              "sub_place_named", "sub_place_missing", "unit_match", "unit_mismatch", "unit_class_match"),
-    "found": ("hit_score", "hit_inv_rank", "hit_top", "hit_dense", "first_inv_rank"),
-}  # fmt: skip
 FEATURES: tuple[str, ...] = (
     BASE
     + tuple(f"q_{c}*{f}" for c in _CUES for f in _FAMILIES)
@@ -146,6 +136,18 @@ def featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit
               counted: str, inherited: bool, cosine: float, best_cosine: float,
               paired: frozenset[str]) -> dict[str, float]:  # fmt: skip
     """The feature row of one candidate (names in FEATURES; absent ones are 0)."""
+    row = _featurize(ctx, candidate, library, ask_unit, focus, counted, inherited, cosine, best_cosine, paired)
+    if ctx.english:
+        row["english"] = 1.0
+        for name in ("rec_wide", "rec_clause", "cos", "hit_inv_rank"):
+            row[f"en*{name}"] = row.get(name, 0.0)
+        row["en*sentence"] = row.get("bias_sentence", 0.0)
+    return row
+
+
+def _featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit: str | None, focus: str,
+              counted: str, inherited: bool, cosine: float, best_cosine: float,
+              paired: frozenset[str]) -> dict[str, float]:  # fmt: skip
     hit = ctx.evidence.hits[candidate.hit]
     paragraph = library.notice(candidate.doc_id).paragraph(candidate.paragraph_id)
     row: dict[str, float] = {
@@ -190,7 +192,9 @@ def featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit
     row["prec_measure"] = precision(fact.measure or fact.topic, ctx.terms)
     row["prec_topic"] = precision(fact.topic, ctx.terms) if fact.topic else row["prec_measure"]
     if ctx.english:
-        missing_gloss = [t for t in ctx.glossary if t not in wide and not any(v in wide for v in vocabulary().variants(t))]
+        missing_gloss = [
+            t for t in ctx.glossary if t not in wide and not any(v in wide for v in vocabulary().variants(t))
+        ]
         row["gloss_missing"] = float(bool(missing_gloss))
     else:
         words = naming_words(ctx.terms)
@@ -226,7 +230,9 @@ def featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit
     row["list_sentence"] = float(paragraph.text[fact.sentence[0] : fact.sentence[1]].count("、") >= 2)
     row["stated_rate_in_group"] = float(any(f.kind == FactKind.COMPLETION for f in in_group))
     row["has_pair"] = float(fact.id in paired)  # the ledger pairs it with a target (or an actual)
-    role_cue = "target" if reading.target else "progress" if reading.progress else "actual" if reading.actual else "other"
+    role_cue = (
+        "target" if reading.target else "progress" if reading.progress else "actual" if reading.actual else "other"
+    )
     row[f"r_{role_cue}*{fact.role.value}"] = 1.0
     _qualifiers(row, ctx.terms, wide)
     if reading.total:

@@ -12,7 +12,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.fitting import C_GRID, Example, cross_validate, fit_scorer, prepare_examples
+from assistant.fitting import RANKER_C, Example, cross_validate, fit_scorer, prepare_examples
 from assistant.grading import Grade, load_items
 from assistant.pipeline import Pipeline
 from assistant.ranker import MODEL_FILE
@@ -23,13 +23,13 @@ SHARED = PROJECT_ROOT.parent / "shared"
 BUNDLED = (BUNDLED_NOTICES,)
 REAL = (BUNDLED_NOTICES, SHARED / "notices", SHARED / "notices" / "real")
 WRITTEN = (*REAL, PROJECT_ROOT / "tests" / "data" / "written-notices")
-# (gold set, the notices it is asked of, the notice its items are about when they do not say)
-GOLD_SETS: tuple[tuple[Path, tuple[Path, ...], str | None], ...] = (
-    (SHARED / "eval" / "dev.jsonl", BUNDLED, "xianning-2021-q1"),
-    (SHARED / "eval" / "real-dev.jsonl", REAL, None),
-    (PROJECT_ROOT / "tests" / "data" / "q1-dev-70.jsonl", BUNDLED, "xianning-2021-q1"),
-    (PROJECT_ROOT / "tests" / "data" / "q1-dev-130.jsonl", BUNDLED, None),
-    (PROJECT_ROOT / "tests" / "data" / "written-dev.jsonl", WRITTEN, None),
+# (gold set, the notices it is asked of)
+GOLD_SETS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
+    (SHARED / "eval" / "dev.jsonl", BUNDLED),
+    (SHARED / "eval" / "real-dev.jsonl", REAL),
+    (PROJECT_ROOT / "tests" / "data" / "q1-dev-70.jsonl", BUNDLED),
+    (PROJECT_ROOT / "tests" / "data" / "q1-dev-130.jsonl", BUNDLED),
+    (PROJECT_ROOT / "tests" / "data" / "written-dev.jsonl", WRITTEN),
 )
 KINDS = ("indicator", "target", "fact", "status", "list", "multi", "en", "refuse")
 
@@ -56,7 +56,7 @@ def collections(settings: Settings) -> dict[tuple[Path, ...], Pipeline]:
 
     encoder = load_encoder(settings.model, settings.cache_dir, settings.encoder)
     out: dict[tuple[Path, ...], Pipeline] = {}
-    for sources in dict.fromkeys(sources for _, sources, _ in GOLD_SETS):
+    for sources in dict.fromkeys(sources for _, sources in GOLD_SETS):
         name = "fit-" + "-".join(p.name for p in sources[1:]) if len(sources) > 1 else "fit-bundled"
         folder = gather_notices(settings.cache_dir / name, sources)
         local = settings.model_copy(update={"documents": folder})
@@ -108,13 +108,13 @@ def run(settings: Settings, cv: bool, c: float | None, failures: bool, write: bo
     pipelines = collections(settings)
     examples: list[Example] = []
     set_of: dict[str, str] = {}
-    for path, sources, doc in GOLD_SETS:
+    for path, sources in GOLD_SETS:
         if path.is_file():
             items = load_items(path)
             set_of.update({i.id: path.name for i in items})
-            examples += prepare_examples(pipelines[sources], [(items, doc)], progress=_log)
+            examples += prepare_examples(pipelines[sources], items, progress=_log)
     out = []
-    chosen = c if c is not None else C_GRID[1]
+    chosen = c if c is not None else RANKER_C
     if cv:
         results = cross_validate(examples, chosen, progress=_log)
         out.append(f"leave-one-notice-out, C={chosen}\n" + report(results, set_of))
@@ -122,7 +122,7 @@ def run(settings: Settings, cv: bool, c: float | None, failures: bool, write: bo
             out += [f"FAIL {e.item.id} [{e.group}] {e.item.question} → {a.answer[:160]}  ({'; '.join(g.reasons)})"
                     for e, a, g in results if not g.passed]  # fmt: skip
     if write:
-        scorer = fit_scorer(examples, chosen, {"sets": sorted(set(set_of.values()))})
+        scorer = fit_scorer(examples, chosen, about={"sets": sorted(set(set_of.values()))})
         scorer.save(MODEL_FILE)
         out.append(f"wrote {MODEL_FILE} (threshold {scorer.threshold:.3f}, {len(examples)} questions)")
     return "\n".join(out)

@@ -4,15 +4,15 @@ Every gold question is prepared once (understand → route → retrieve → cand
 notices loaded together. Candidates are labelled from gold: a fact is right when its figure is a gold figure and
 its paragraph holds a gold string (or its ledger pair gives the gold progress), a sentence when it overlaps a gold
 string. The ranker is a pairwise logistic regression within each slot; the answerability model is a logistic
-regression on each slot's best candidate, fitted on out-of-fold ranker scores, with its threshold chosen so that
-at most `max_refuse_answered` of the refuse items are answered. `--cv` holds out each notice in turn: its
+regression on every candidate (the judge), whose threshold is chosen on notices held out of its fit so that at
+most MAX_REFUSE_ANSWERED of the refuse items are answered. `--cv` holds out each notice in turn: its
 questions are answered by a scorer fitted without it, and graded by the gold-set rule.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,12 +24,14 @@ from assistant.features import FEATURES
 from assistant.grading import EvalItem, Grade, grade, states_figure
 from assistant.models import Answer
 from assistant.pipeline import Pipeline, Prepared
-from assistant.ranker import ANSWER_FEATURES, Linear, Scorer, answer_row
+from assistant.ranker import Linear, Scorer
 from assistant.understand import understand
 from documents.pairs import FactPair
+from documents.readers.result import strip_glosses
 
 MAX_REFUSE_ANSWERED = 0.05  # the answerability threshold answers at most this share of refuse items
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+RANKER_C = 10.0  # the ranker's inverse L2 strength (per slot)
+JUDGE_C = 0.1  # the judge's
 
 
 @dataclass
@@ -57,7 +59,7 @@ def label_candidates(item: EvalItem, prepared: Prepared, pipeline: Pipeline) -> 
     labels = np.zeros(len(prepared.candidates), dtype=bool)
     if item.refuse or not item.gold:
         return labels
-    golds = [_nfkc(g) for g in item.gold]
+    golds = [_nfkc(strip_glosses(g)) for g in item.gold]  # paragraphs are read without pinyin glosses
     progress = item.derived.get("progress_pct")
     pairs: dict[str, list[FactPair]] = pipeline.pairs
     for i, c in enumerate(prepared.candidates):
@@ -101,24 +103,25 @@ def _by_slot_kind(prepared: Prepared, labels: np.ndarray) -> np.ndarray:
 
 
 def prepare_examples(
-    pipeline: Pipeline, sets: list[tuple[list[EvalItem], str | None]], progress: Callable[[str], None] | None = None
+    pipeline: Pipeline, items: list[EvalItem], progress: Callable[[str], None] | None = None
 ) -> list[Example]:
-    """Prepare and label every gold question; `sets` pairs items with the notice of a set whose items name none."""
+    """Prepare and label every gold question of a set; each is grouped under the notice it is about: the one it
+    names, else the one holding its gold, else (a refuse item) the notice most of its set is about."""
     examples = []
-    total = sum(len(items) for items, _ in sets)
-    for items, default_doc in sets:
-        for item in items:
-            spec = understand(item.question, pipeline.library.gazetteer)
-            prepared = pipeline.prepare(spec)
-            group = getattr(item, "doc", None) or default_doc or _doc_of(item, pipeline) or "?"
-            if isinstance(prepared, Answer):
-                examples.append(Example(item=item, group=group, prepared=None, early=prepared, pipeline=pipeline))
-            else:
-                labels = label_candidates(item, prepared, pipeline)
-                examples.append(Example(item=item, group=group, prepared=prepared, early=None, labels=labels,
-                                        pipeline=pipeline))  # fmt: skip
-            if progress and len(examples) % 50 == 0:
-                progress(f"prepared {len(examples)}/{total}")
+    groups = [item.doc or _doc_of(item, pipeline) for item in items]
+    usual = Counter(g for g in groups if g).most_common(1)
+    for item, group in zip(items, groups, strict=True):
+        spec = understand(item.question, pipeline.library.gazetteer)
+        prepared = pipeline.prepare(spec)
+        group = group or (usual[0][0] if usual else "?")
+        if isinstance(prepared, Answer):
+            examples.append(Example(item=item, group=group, prepared=None, early=prepared, pipeline=pipeline))
+        else:
+            labels = label_candidates(item, prepared, pipeline)
+            examples.append(Example(item=item, group=group, prepared=prepared, early=None, labels=labels,
+                                    pipeline=pipeline))  # fmt: skip
+        if progress and len(examples) % 50 == 0:
+            progress(f"prepared {len(examples)}/{len(items)}")
     return examples
 
 
@@ -139,7 +142,9 @@ def _standardiser(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _slot_groups(examples: list[Example], mean: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _slot_groups(
+    examples: list[Example], mean: np.ndarray, scale: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Standardised rows of every slot with a right and a wrong candidate, grouped: (rows, labels, group starts)."""
     xs, ys, starts, at = [], [], [], 0
     for e in examples:
@@ -194,67 +199,85 @@ def fit_ranker(examples: list[Example], c: float) -> Linear:
     return Linear(features=list(FEATURES), mean=mean.tolist(), scale=scale.tolist(), weights=weights.tolist())
 
 
-def _slot_rows(example: Example, ranker: Linear) -> list[tuple[list[float], bool]]:
-    """(answerability inputs, whether the best usable candidate is right) for each slot of an example."""
+def fit_judge(examples: list[Example], c: float) -> Linear:
+    """The judge: a logistic regression on every usable candidate (those of refuse items all wrong), each question
+    weighing the same, so it learns what a right answer looks like, not only which candidate is best."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys, ws = [], [], []
+    for e in examples:
+        if e.prepared is None:
+            continue
+        usable = [i for i, cand in enumerate(e.prepared.candidates) if cand.against is None]
+        if not usable:
+            continue
+        xs.append(e.prepared.rows[usable])
+        ys.append(e.labels[usable])
+        ws.append(np.full(len(usable), 1.0 / len(usable)))
+    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+    mean, scale = _standardiser(x)
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit((x - mean) / scale, y, sample_weight=w * len(w) / w.sum())
+    return Linear(features=list(FEATURES), mean=mean.tolist(), scale=scale.tolist(),
+                  weights=model.coef_[0].tolist(), intercept=float(model.intercept_[0]))  # fmt: skip
+
+
+def best_judged(example: Example, ranker: Linear, judge: Linear) -> list[tuple[float, bool]]:
+    """For each slot: the judge's log-odds of the ranker's best usable candidate, and whether it is right."""
     prepared = example.prepared
     if prepared is None or not len(prepared.candidates):
         return []
-    scores = ranker(prepared.rows)
+    scores, judged = ranker(prepared.rows), judge(prepared.rows)
     out = []
     for slot in prepared.slots:
-        mine = [i for i, c in enumerate(prepared.candidates) if c.slot == slot.index]
-        usable = [i for i in mine if prepared.candidates[i].against is None]
-        if not usable:
-            continue
-        best = max(usable, key=lambda i: scores[i])
-        top = dict(zip(FEATURES, prepared.rows[best].tolist(), strict=True))
-        out.append((answer_row(scores[mine], top, slot.index, ranker), bool(example.labels[best])))
+        usable = [i for i, c in enumerate(prepared.candidates) if c.slot == slot.index and c.against is None]
+        if usable:
+            best = max(usable, key=lambda i: scores[i])
+            out.append((float(judged[best]), bool(example.labels[best])))
     return out
 
 
-def fit_answerability(examples: list[Example], oof: dict[int, Linear]) -> tuple[Linear, float]:
-    """The answerability model on out-of-fold ranker scores, and its threshold."""
-    from sklearn.linear_model import LogisticRegression
-
-    rows, ys, owners = [], [], []
-    for k, e in enumerate(examples):
-        for row, right in _slot_rows(e, oof[k]):
-            rows.append(row)
-            ys.append(right)
-            owners.append(k)
-    x = np.asarray(rows)
-    mean, scale = _standardiser(x)
-    model = LogisticRegression(C=1.0, max_iter=2000)
-    model.fit((x - mean) / scale, np.asarray(ys))
-    linear = Linear(features=list(ANSWER_FEATURES), mean=mean.tolist(), scale=scale.tolist(),
-                    weights=model.coef_[0].tolist(), intercept=float(model.intercept_[0]))  # fmt: skip
-    probabilities = 1 / (1 + np.exp(-linear(x)))
-    best: dict[int, float] = defaultdict(float)
-    for k, p in zip(owners, probabilities, strict=True):
-        best[k] = max(best[k], float(p))
-    refuse = sorted((best.get(k, 0.0) for k, e in enumerate(examples) if e.item.refuse), reverse=True)
-    allowed = int(MAX_REFUSE_ANSWERED * len(refuse))
-    threshold = refuse[allowed] + 1e-6 if len(refuse) > allowed else 0.5
-    return linear, float(threshold)
-
-
-def _inner_oof(examples: list[Example], c: float, folds: int = 3) -> dict[int, Linear]:
-    """For each example, a ranker fitted without its notice's fold (GroupKFold over notices)."""
+def choose_thresholds(examples: list[Example], c: float, judge_c: float, folds: int = 3) -> tuple[float, float]:
+    """The probabilities a question's first slot and its later slots must reach, chosen on scores of notices held
+    out of the fit (GroupKFold). The first: the lowest that answers at most MAX_REFUSE_ANSWERED of the refuse items
+    (a question is answered when its first slot is). The later ones, once the first is answered: the one that
+    answers the most later slots rightly, less those answered wrongly."""
     groups = sorted({e.group for e in examples})
     fold_of = {g: i % folds for i, g in enumerate(groups)}
-    rankers = {}
+    refuse: list[float] = []
+    later: list[tuple[float, bool]] = []
     for f in range(folds):
         train = [e for e in examples if fold_of[e.group] != f]
-        rankers[f] = fit_ranker(train, c)
-    return {k: rankers[fold_of[e.group]] for k, e in enumerate(examples)}
+        ranker, judge = fit_ranker(train, c), fit_judge(train, judge_c)
+        for e in examples:
+            if fold_of[e.group] != f:
+                continue
+            judged = best_judged(e, ranker, judge)
+            if e.item.refuse:
+                refuse.append(judged[0][0] if judged else -50.0)
+            else:
+                later += judged[1:]
+    refuse.sort(reverse=True)
+    allowed = int(MAX_REFUSE_ANSWERED * len(refuse))
+    first = refuse[allowed] + 1e-6 if len(refuse) > allowed else 0.0
+    candidates = sorted({v for v, _ in later} | {first})
+    gain = [sum((1 if right else -1) for v, right in later if v >= t) for t in candidates]
+    second = candidates[int(np.argmax(gain))] if later else first
+    return _probability(first), _probability(min(second, first))
 
 
-def fit_scorer(examples: list[Example], c: float, about: dict[str, object] | None = None) -> Scorer:
-    ranker = fit_ranker(examples, c)
-    answer, threshold = fit_answerability(examples, _inner_oof(examples, c))
-    fitted_on = {"items": len(examples), "notices": len({e.group for e in examples}), "C": c,
+def _probability(logit: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def fit_scorer(
+    examples: list[Example], c: float, judge_c: float = JUDGE_C, about: dict[str, object] | None = None
+) -> Scorer:
+    threshold, later = choose_thresholds(examples, c, judge_c)
+    fitted_on = {"items": len(examples), "notices": len({e.group for e in examples}), "C": c, "judge_C": judge_c,
                  "date": date.today().isoformat(), **(about or {})}  # fmt: skip
-    return Scorer(ranker=ranker, answer=answer, threshold=threshold, fitted_on=fitted_on)
+    return Scorer(ranker=fit_ranker(examples, c), judge=fit_judge(examples, judge_c), threshold=threshold,
+                  later_threshold=later, fitted_on=fitted_on)  # fmt: skip
 
 
 def cross_validate(

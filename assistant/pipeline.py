@@ -15,13 +15,12 @@ from assistant.candidates import Candidate, Slot, gather, slots_of
 from assistant.compose import compose, refusal_answer
 from assistant.features import FEATURES, SlotContext, featurize, vector
 from assistant.gates import Reason, Refusal
-from assistant.match import Match, Matching
 from assistant.models import Answer
 from assistant.ranker import Scorer, load_scorer
 from assistant.retrieve import Evidence, retrieve
 from assistant.route import Route, route
 from assistant.scoring import SCORING, Scoring
-from assistant.select import Pick, rank_slots, select
+from assistant.select import Match, Matching, Pick, rank_slots, select
 from assistant.terms import has_content
 from assistant.understand import QuestionSpec, looks_like_code
 from assistant.verify import verify
@@ -167,13 +166,15 @@ class Pipeline:
         trace: dict = {"spec": spec.model_dump(mode="json", exclude={"raw"}), "route": routed.model_dump(mode="json")}
         ranked = rank_slots(prepared.slots, prepared.candidates, prepared.rows, scorer)
         several = not routed.named_place and len(routed.doc_ids) > 1
-        selection = select(ranked, prepared.candidates, prepared.rows, scorer, several, spec.english)
+        selection = select(
+            ranked, prepared.candidates, prepared.rows, scorer, several, spec.english, self.scoring.other_places_margin
+        )
         trace["ranked"] = [
             [f"{prepared.candidates[i].key} {s:.2f}" for i, s in zip(r.order[:5], r.scores[:5], strict=False)]
             for r in ranked
         ]
         if selection.refusal is not None:
-            answer = refusal_answer(spec, selection.refusal)
+            answer = refusal_answer(spec, selection.refusal, self.library)
             if spec.periods and selection.refusal.reason == Reason.NO_SUCH_FIGURE:
                 answer = self._other_period(spec, routed, prepared.doc_ids, scorer) or answer
             return self._done(answer, trace, prepared.english_names)
@@ -181,7 +182,7 @@ class Pipeline:
         trace["matches"] = [m.model_dump(mode="json", include={"ask", "doc_id", "paragraph_id", "score"})
                             | {"fact": m.fact.describe() if m.fact else None} for m in matching.matches]  # fmt: skip
         answer = compose(spec, routed, matching, self.library, self.pairs)
-        answer = verify(spec, routed, answer, matching)
+        answer = verify(spec, answer)
         return self._done(answer, trace, prepared.english_names)
 
     def _as_match(self, prepared: Prepared, pick: Pick) -> Match:

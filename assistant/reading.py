@@ -12,7 +12,8 @@ import re
 from pydantic import BaseModel
 
 LIST = re.compile(
-    r"哪些|哪几|哪[一二三四五六七八九十几]?个|哪[类项家]|有什么项目|都有(?:哪|什么)|是什么项目|包括什么|\bwhich\b|what are the|\blist\b"
+    r"哪些|哪几|哪[一二三四五六七八九十几]?个|哪[类项家]|有什么项目|都有(?:哪|什么)|是什么项目|包括什么|"
+    r"\bwhich\b|what are the|\blist\b"
 )
 PROGRESS = re.compile(
     r"(?:完成|完工|竣工|开工|签约|拆除|征收|建成|到位|拨付|执行|办结|化解|投资完成)率|完成进度|进度|百分之几|几成|"
@@ -24,7 +25,8 @@ PROGRESS = re.compile(
 )
 TARGET = re.compile(r"目标|计划|任务是|要求|要新增|要达到|要建|力争|确保|预期|target|goal|planned|\bplan\b")
 STATUS = re.compile(
-    r"进展|情况如何|怎么样|怎样|到哪一步|哪一步|什么阶段|啥进度|什么进度|进度如何|了吗|了没有?|没有?[?？]?$|吗[?？]?$|是否|"
+    r"进展|情况如何|怎么样|怎样|到哪一步|哪一步|什么阶段|啥进度|什么进度|进度如何|"
+    r"了吗|了没有?|没有?[?？]?$|吗[?？]?$|是否|"
     r"为什么|原因|status|\bstand\b|been (?:built|completed|signed|held|solved)|\bhad\b.*\bbeen\b|\bwhy\b"
 )
 WHEN = re.compile(r"什么时[候侯]|何时|哪天|哪一天|几月|日期|\bwhen\b|what date")
@@ -33,7 +35,8 @@ YES_NO = re.compile(
 )
 FIGURE = re.compile(r"多少|几|多大|多高|多快|how many|how much|what (?:was|is) the|what share|what percent|by how much")
 GROWTH = re.compile(
-    r"增长|增速|增幅|涨幅|涨了|涨多少|降了|下降|降低|回落|增得|growth|grew|\bgrow\b|how fast|increase|decrease|fell|rose|\bup\b"
+    r"增长|增速|增幅|涨幅|涨了|涨多少|降了|下降|降低|回落|增得|"
+    r"growth|grew|\bgrow\b|how fast|increase|decrease|fell|rose|\bup\b"
 )
 SHARE = re.compile(r"占比|比重|占[^,，?？]{0,14}?(?:多少|几|比例)|比例|share|proportion")
 RANK = re.compile(r"排名|第几|排第|排在|位列|名次|最多|最少|最快|最慢|最高|最低|\brank|highest|lowest|fastest")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from assistant.gates import Reason, Refusal
 from assistant.understand import QuestionSpec
-from documents.divisions import division_by_code, divisions_named
+from documents.divisions import division_by_code, divisions_named, divisions_spelled
 from documents.library import Library
 from documents.places import Level, split_level
 from documents.profile import NoticeProfile
@@ -39,6 +39,12 @@ def _is_reliable_name(name: str) -> bool:
     """A place name worth refusing over: a division (黄石市, 辽宁) or one with its level, not a bare word that may
     be a typo."""
     return bool(divisions_named(name)) or (split_level(name)[1] is not None and len(split_level(name)[0]) >= 2)
+
+
+def _contains(english: str, profile: NoticeProfile) -> bool:
+    """An English place name spelling a division that holds a notice's own (Liaoning for 朝阳市)."""
+    own = division_by_code(profile.division) if profile.division else None
+    return own is not None and any(own.within(d) for d in divisions_spelled(english))
 
 
 def place_relation(name: str, profile: NoticeProfile, text: str) -> str:
@@ -68,7 +74,8 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
     labels = {d: e.profile.label(english) for d, e in entries.items()}
     sub_places: list[str] = []
     named = False
-    foreign = [n for n in foreign or [] if not any(e.profile.names_key(n.lower()) for e in entries.values())]
+    foreign = [n for n in foreign or [] if not any(e.profile.names_key(n.lower()) or _contains(n, e.profile)
+                                                  for e in entries.values())]  # fmt: skip
     if foreign:
         return Route(
             doc_ids=[],
@@ -76,13 +83,22 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         )
     own: set[str] = set()
     inside_docs: set[str] = set()
+    above_only: list[str] = []
     unplaced = {d for d, e in entries.items() if not e.profile.place and not e.profile.division}
-    for name in spec.places:
-        relation = {d: place_relation(name, e.profile, e.notice.text) for d, e in entries.items()}
-        mine = [d for d, r in relation.items() if r in ("own", "above")]
-        if mine:
-            own |= set(mine)
-            labels.update({d: entries[d].profile.label(english, place=name) for d in mine if relation[d] == "own"})
+    relations = {name: {d: place_relation(name, e.profile, e.notice.text) for d, e in entries.items()}
+                 for name in spec.places}  # fmt: skip
+    for name, relation in relations.items():
+        mine = [d for d, r in relation.items() if r == "own"]
+        above = [d for d, r in relation.items() if r == "above"]
+        named_below = [
+            n for n, rel in relations.items() if n != name and any(rel[d] in ("own", "inside") for d in above)
+        ]
+        if mine or (above and named_below):  # 辽宁朝阳市: the province qualifies the notice's own place
+            own |= set(mine) | set(above if named_below else [])
+            labels.update({d: entries[d].profile.label(english, place=name) for d in mine})
+            continue
+        if above:  # 赣州市 asked of a 宁都县 notice: the larger place's figures, which it does not give
+            above_only.append(name)
             continue
         inside = [d for d, r in relation.items() if r == "inside"]
         if inside:
@@ -94,12 +110,18 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
             return Route(
                 doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=name, have=_have_places(library, english))
             )
+    if above_only and not own and not inside_docs:
+        return Route(
+            doc_ids=[],
+            refusal=Refusal(reason=Reason.OTHER_PLACE, asked=above_only[0], have=_have_places(library, english)),
+        )
     for key, level in spec.place_keys:
         mine = [d for d, e in entries.items() if e.profile.names_key(key, level)]
         own |= set(mine)
     tiers: list[tuple[list[str], list[str], bool]] = []  # (notices, sub-places, named its own place)
     if own:
-        tiers.append(([d for d in candidates if d in own], [], True))
+        inner = [n for n in sub_places if any(relations[n].get(d) == "inside" for d in own)]
+        tiers.append(([d for d in candidates if d in own], inner, True))
     if inside_docs:
         tiers.append(([d for d in candidates if d in inside_docs], sub_places, False))
     if unplaced and spec.place_keys and not own:

@@ -1,5 +1,5 @@
-"""Score and select: the fitted scorer ranks each slot's candidates, the best unused one is taken, and the
-answerability model decides whether it answers or the slot is not covered.
+"""Score and select: the fitted ranker orders each slot's candidates, the best unused one is taken, and the fitted
+judge decides whether it answers or the slot is not covered.
 
 Selection never reads a question's words: everything it knows is in the feature rows (assistant.features) and
 the fitted file (assistant.ranker). A refusal names what the text contradicted (another period, year or scope)
@@ -14,7 +14,29 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.candidates import Candidate, Contradicted, Slot
 from assistant.features import FEATURES
 from assistant.gates import Reason, Refusal
-from assistant.ranker import Scorer, answer_row
+from assistant.ranker import Scorer
+from assistant.reading import Reading
+from documents.facts import Fact
+
+
+class Match(BaseModel):
+    """What the composer quotes for one slot: a fact (or a sentence) of a paragraph, and how its part asks."""
+
+    ask: int
+    doc_id: str
+    paragraph_id: str
+    fact: Fact | None = Field(default=None, description="None for a sentence")
+    span: tuple[int, int] = Field(description="what to quote, offsets in the paragraph")
+    score: float = Field(description="the answerability probability of the pick")
+    reading: Reading | None = Field(default=None, description="how its part of the question asks")
+
+
+class Matching(BaseModel):
+    """The selection as the composer reads it."""
+
+    matches: list[Match] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list, description="other notices that also answer, named only")
+    refusal: Refusal | None = None
 
 
 class Pick(BaseModel):
@@ -50,10 +72,6 @@ def rank_slots(slots: list[Slot], candidates: list[Candidate], rows: np.ndarray,
     return ranked
 
 
-def _row_dict(rows: np.ndarray, i: int) -> dict[str, float]:
-    return dict(zip(FEATURES, rows[i].tolist(), strict=True))
-
-
 def select(
     ranked: list[Ranked],
     candidates: list[Candidate],
@@ -61,28 +79,37 @@ def select(
     scorer: Scorer,
     several_places: bool,
     english: bool = False,
+    margin: float = 1.0,
 ) -> Selection:
-    """The best unused candidate of each slot that the answerability model lets answer, or a refusal."""
+    """The best unused candidate of each slot, when the judge finds it likely enough to answer; a question whose
+    first slot is not answered is refused."""
     taken: set[str] = set()
     picks: list[Pick] = []
     stated: list[Contradicted] = []  # what the text said instead, where that outranked every usable candidate
-    for r in ranked:
+    closest: Candidate | None = None
+    for n, r in enumerate(ranked):
         free = [(i, s) for i, s in zip(r.order, r.scores, strict=True) if candidates[i].key not in taken]
         usable = [(i, s) for i, s in free if candidates[i].against is None]
         if free and candidates[free[0][0]].against is not None:
             stated.append(candidates[free[0][0]].against)  # type: ignore[arg-type]
-        if not usable:
+        best, score = usable[0] if usable else (-1, 0.0)
+        probability = float(scorer.answerable(rows[best : best + 1])[0]) if usable else 0.0
+        if n == 0 and usable and rows[best][FEATURES.index("rec_wide")] >= 0.5:
+            closest = candidates[best]  # what the notices have that names most of what was asked
+        if probability < (scorer.threshold if n == 0 else scorer.later_threshold):
+            if n == 0:
+                break  # what the question's first part asks is not in the notices: it is not covered
             continue
-        best, score = usable[0]
-        probability = float(
-            scorer.answerable(np.asarray([answer_row(np.asarray(r.scores), _row_dict(rows, best), r.slot.index, scorer.ranker)]))[0]
-        )
-        if probability >= scorer.threshold:
-            picks.append(Pick(slot=r.slot.index, candidate=candidates[best], score=score, probability=probability))
-            if candidates[best].fact is not None:
-                taken.add(candidates[best].key)
+        picks.append(Pick(slot=r.slot.index, candidate=candidates[best], score=score, probability=probability))
+        if candidates[best].fact is not None:
+            taken.add(candidates[best].key)
     if not picks:
-        return Selection(refusal=_refusal(stated, english))
+        refusal = _refusal(stated, english)
+        if closest is not None and refusal.reason == Reason.NO_SUCH_FIGURE:
+            refusal = refusal.model_copy(update={"closest_doc": closest.doc_id,
+                                                 "closest_paragraph": closest.paragraph_id,
+                                                 "closest_span": closest.span})  # fmt: skip
+        return Selection(refusal=refusal)
     others: list[str] = []
     if several_places and ranked and ranked[0].order:
         first = picks[0]
@@ -92,8 +119,7 @@ def select(
             if doc in seen or candidates[i].against is not None:
                 continue
             seen.add(doc)
-            row = answer_row(np.asarray(ranked[0].scores), _row_dict(rows, i), 0, scorer.ranker)
-            if float(scorer.answerable(np.asarray([row]))[0]) >= scorer.threshold and s >= first.score - 1.0:
+            if float(scorer.answerable(rows[i : i + 1])[0]) >= scorer.threshold and s >= first.score - margin:
                 others.append(doc)
     return Selection(picks=picks, others=others)
 
