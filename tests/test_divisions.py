@@ -39,7 +39,8 @@ def test_scope_words_leave_out_comparisons() -> None:
     ("title", "lines", "body", "file_key", "place", "source"),
     [
         ("2023年宁都县1-11月主要指标完成情况", [], "全县…", None, "宁都县", "title"),
-        ("一季度通报", [], "全市新开工项目:宜都13个、夷陵5个、猇亭2个、枝江1个。全市…", None, "宜昌市", "body (the places it names)"),
+        ("一季度通报", [], "全市新开工项目:宜都13个、夷陵5个、猇亭2个、枝江1个。全市…", None, "宜昌市",
+         "body (the places it names)"),
         ("一、1-10月工业投资", [], "全省工业投资增长16.1%。天水(18.4%)、陇南(15%)、平凉(12%)。全省…", None, "甘肃省",
          "body (the places it names)"),
         ("我区为民办实事项目全面完成", [], "新建公办幼儿园3所,新建学位2000个。全区…", "panyu", "番禺区", "file name"),
