@@ -20,7 +20,7 @@ from documents.models import Notice, ParagraphKind
 from documents.numerals import normalise
 from documents.places import Level, key_matches, pinyin_matches, place_names, scope_levels, split_level
 from documents.profile_place import read_place
-from documents.reporting import Period, period_mentions, read_period, year_mentions
+from documents.reporting import Period, agrees, period_mentions, read_period, year_mentions
 
 _KINDS = (
     ("政府工作报告", re.compile(r"政府工作报告")),
@@ -189,9 +189,15 @@ def build_profile(notice: Notice, sidecar: dict[str, object] | None = None) -> N
     if period:
         sources["period"] = "title"
     else:
-        found = period_mentions(body[:400] + " " + " ".join(head[1:]))
+        found = [f[2] for f in period_mentions(body[:400] + " " + " ".join(head[1:]))]
+        # In a report under way, 全年 in the opening lines frames the year's plan (全年共安排…); the period the
+        # report covers is the to-date one (截至8月底). A body that names only the full year reports the year.
+        to_date = [p for p in found if (p.start, p.end) != (1, 12)]
         if found:
-            period, sources["period"] = found[0][2], "body"
+            period, sources["period"] = (to_date or found)[0], "body"
+            if file_period and period != file_period and agrees(period, file_period):
+                # 4月 or 截至4月底 in the text, 1-4 in the file name: the same period, the name's reading exact
+                period, sources["period"] = file_period, "body and file name"
         elif file_period:
             period, sources["period"] = file_period, "file name"
 
