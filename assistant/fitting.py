@@ -3,10 +3,10 @@
 Every gold question is prepared once (understand → route → retrieve → candidates → features) over all the open
 notices loaded together. Candidates are labelled from gold: a fact is right when its figure is a gold figure and
 its paragraph holds a gold string (or its ledger pair gives the gold progress), a sentence when it overlaps a gold
-string. The ranker is a pairwise logistic regression within each slot; the answerability model is a logistic
-regression on every candidate (the judge), whose threshold is chosen on notices held out of its fit so that at
-most MAX_REFUSE_ANSWERED of the refuse items are answered. `--cv` holds out each notice in turn: its
-questions are answered by a scorer fitted without it, and graded by the gold-set rule.
+string. The ranker is a conditional-logit (listwise) logistic model within each slot; the answerability model is a
+logistic regression on every candidate (the judge), whose thresholds are chosen on notices held out of its fit so
+that answering gains the most right figures less wrong ones (see choose_thresholds). `--cv` holds out each notice
+in turn: its questions are answered by a scorer fitted without it, and graded by the gold-set rule.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from assistant.understand import understand
 from documents.pairs import FactPair
 from documents.readers.result import strip_glosses
 
-MAX_REFUSE_ANSWERED = 0.05  # the answerability threshold answers at most this share of refuse items
 RANKER_C = 10.0  # the ranker's inverse L2 strength (per slot)
 JUDGE_C = 0.1  # the judge's
 
@@ -199,21 +198,29 @@ def fit_ranker(examples: list[Example], c: float) -> Linear:
     return Linear(features=list(FEATURES), mean=mean.tolist(), scale=scale.tolist(), weights=weights.tolist())
 
 
-def fit_judge(examples: list[Example], c: float) -> Linear:
-    """The judge: a logistic regression on every usable candidate (those of refuse items all wrong), each question
-    weighing the same, so it learns what a right answer looks like, not only which candidate is best."""
+JUDGE_TOP = 3  # the judge learns from each slot's best few candidates: the ones it will be asked about
+
+
+def fit_judge(examples: list[Example], c: float, ranker: Linear) -> Linear:
+    """The judge: a logistic regression on the ranker's best JUDGE_TOP usable candidates of each slot (those of
+    refuse items all wrong), each slot weighing the same. It is asked only about the ranker's pick, so it learns
+    from picks and their close rivals, not from the long tail every ranker already puts last."""
     from sklearn.linear_model import LogisticRegression
 
     xs, ys, ws = [], [], []
     for e in examples:
-        if e.prepared is None:
+        if e.prepared is None or not len(e.prepared.candidates):
             continue
-        usable = [i for i, cand in enumerate(e.prepared.candidates) if cand.against is None]
-        if not usable:
-            continue
-        xs.append(e.prepared.rows[usable])
-        ys.append(e.labels[usable])
-        ws.append(np.full(len(usable), 1.0 / len(usable)))
+        scores = ranker(e.prepared.rows)
+        for slot in e.prepared.slots:
+            usable = [i for i, cand in enumerate(e.prepared.candidates)
+                      if cand.slot == slot.index and cand.against is None]  # fmt: skip
+            top = sorted(usable, key=lambda i: -scores[i])[:JUDGE_TOP]
+            if not top:
+                continue
+            xs.append(e.prepared.rows[top])
+            ys.append(e.labels[top])
+            ws.append(np.full(len(top), 1.0 / len(top)))
     x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     mean, scale = _standardiser(x)
     model = LogisticRegression(C=c, max_iter=3000)
@@ -238,32 +245,32 @@ def best_judged(example: Example, ranker: Linear, judge: Linear) -> list[tuple[f
 
 
 def choose_thresholds(examples: list[Example], c: float, judge_c: float, folds: int = 3) -> tuple[float, float]:
-    """The probabilities a question's first slot and its later slots must reach, chosen on scores of notices held
-    out of the fit (GroupKFold). The first: the lowest that answers at most MAX_REFUSE_ANSWERED of the refuse items
-    (a question is answered when its first slot is). The later ones, once the first is answered: the one that
-    answers the most later slots rightly, less those answered wrongly."""
+    """The probability the ranker's pick for a slot must reach to be stated, chosen on scores of notices held out
+    of the fit (GroupKFold): the one that states the most picks rightly, less those stated wrongly. A wrong figure
+    (a near miss, or any figure for a question the notices do not cover) costs as much as a right one gains. Every
+    slot meets the same bar (returned twice: the first slot's and the later ones'). Answerable questions with no
+    candidate known to be right are left out: their labels cannot say what answering them is."""
     groups = sorted({e.group for e in examples})
     fold_of = {g: i % folds for i, g in enumerate(groups)}
-    refuse: list[float] = []
-    later: list[tuple[float, bool]] = []
+    judged: list[tuple[float, bool]] = []
     for f in range(folds):
         train = [e for e in examples if fold_of[e.group] != f]
-        ranker, judge = fit_ranker(train, c), fit_judge(train, judge_c)
+        ranker = fit_ranker(train, c)
+        judge = fit_judge(train, judge_c, ranker)
         for e in examples:
-            if fold_of[e.group] != f:
-                continue
-            judged = best_judged(e, ranker, judge)
-            if e.item.refuse:
-                refuse.append(judged[0][0] if judged else -50.0)
-            else:
-                later += judged[1:]
-    refuse.sort(reverse=True)
-    allowed = int(MAX_REFUSE_ANSWERED * len(refuse))
-    first = refuse[allowed] + 1e-6 if len(refuse) > allowed else 0.0
-    candidates = sorted({v for v, _ in later} | {first})
-    gain = [sum((1 if right else -1) for v, right in later if v >= t) for t in candidates]
-    second = candidates[int(np.argmax(gain))] if later else first
-    return _probability(first), _probability(min(second, first))
+            if fold_of[e.group] == f and (e.item.refuse or any(e.labels)):
+                judged += best_judged(e, ranker, judge)
+    threshold = _probability(_best_cut(judged))
+    return threshold, threshold
+
+
+def _best_cut(judged: list[tuple[float, bool]], default: float = 0.0) -> float:
+    """The log-odds cut that maximises right − wrong among the judged slots at or above it."""
+    if not judged:
+        return default
+    cuts = sorted({v for v, _ in judged})
+    gain = [sum((1 if right else -1) for v, right in judged if v >= t) for t in cuts]
+    return cuts[int(np.argmax(gain))] if max(gain) > 0 else cuts[-1] + 1e-6
 
 
 def _probability(logit: float) -> float:
@@ -276,7 +283,8 @@ def fit_scorer(
     threshold, later = choose_thresholds(examples, c, judge_c)
     fitted_on = {"items": len(examples), "notices": len({e.group for e in examples}), "C": c, "judge_C": judge_c,
                  "date": date.today().isoformat(), **(about or {})}  # fmt: skip
-    return Scorer(ranker=fit_ranker(examples, c), judge=fit_judge(examples, judge_c), threshold=threshold,
+    ranker = fit_ranker(examples, c)
+    return Scorer(ranker=ranker, judge=fit_judge(examples, judge_c, ranker), threshold=threshold,
                   later_threshold=later, fitted_on=fitted_on)  # fmt: skip
 
 
