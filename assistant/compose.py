@@ -274,6 +274,9 @@ def compose(
         label = route.labels.get(doc_id) or library.profile(doc_id).label(spec.english)
         body = ("; " if spec.english else ";").join(pieces)
         lines.append(f"{label}: {body}" + ("." if spec.english else "。"))
+    if matching.missing:
+        asked = ("; " if spec.english else "、").join(matching.missing)
+        lines.append(f"The notices do not give {asked}." if spec.english else f"通报没有给出{asked}的数字。")
     if others:
         names = [route.labels.get(d) or library.profile(d).label(spec.english) for d in others]
         lines.append(

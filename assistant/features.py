@@ -15,6 +15,7 @@ from assistant.reading import Reading
 from assistant.retrieve import Evidence
 from assistant.route import Route
 from assistant.terms import group_recall, missing_words, naming_words, precision, recall
+from assistant.understand import QuestionSpec
 from documents.facts import Fact, FactKind
 from documents.library import Library
 from documents.models import QuantityKind
@@ -75,13 +76,16 @@ def _family(fact: Fact | None) -> str:
 class SlotContext:
     """What every candidate of one slot is compared with, computed once per slot."""
 
-    def __init__(self, spec_text: str, english: bool, groups: list[list[str]], slot: Slot, route: Route,
-                 evidence: Evidence, first: Evidence, year: int | None, scope_level: object) -> None:  # fmt: skip
-        self.slot, self.route, self.evidence, self.english, self.groups = slot, route, evidence, english, groups
-        self.spec_text, self.year, self.scope_level = spec_text, year, scope_level
+    def __init__(self, spec: QuestionSpec, slot: Slot, route: Route, evidence: Evidence, first: Evidence,
+                 library: Library, paired: frozenset[str], best_cosine: float) -> None:  # fmt: skip
+        ask = spec.asks[slot.ask]
+        self.slot, self.route, self.evidence, self.english = slot, route, evidence, spec.english
+        self.groups, self.spec_text, self.year, self.scope_level = spec.english_groups, spec.text, spec.year, spec.scope
+        self.ask_unit, self.focus, self.counted, self.inherited = ask.unit, ask.focus, ask.counted, ask.inherited
+        self.library, self.paired, self.best_cosine = library, paired, best_cosine
         self.terms = slot.terms
         self.first_rank = {h.chunk.id: i for i, h in enumerate(first.hits)}
-        self.glossary = _glossary_terms(spec_text) if english else []
+        self.glossary = _glossary_terms(spec.text) if spec.english else []
         numbers = re.findall(r"\d+(?:\.\d+)?", normalize(self.terms))
         self.own_numbers = [n for n in numbers if not re.fullmatch(r"(?:19|20)\d\d", n)]
         self.sub_stems = [normalize(split_level(p)[0]) for p in route.sub_places]
@@ -132,11 +136,9 @@ def _lexical(ctx: SlotContext, text: str) -> float:
     return group_recall(ctx.groups, text) if ctx.english else recall(ctx.terms, text)
 
 
-def featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit: str | None, focus: str,
-              counted: str, inherited: bool, cosine: float, best_cosine: float,
-              paired: frozenset[str]) -> dict[str, float]:  # fmt: skip
+def featurize(ctx: SlotContext, candidate: Candidate, cosine: float) -> dict[str, float]:
     """The feature row of one candidate (names in FEATURES; absent ones are 0)."""
-    row = _featurize(ctx, candidate, library, ask_unit, focus, counted, inherited, cosine, best_cosine, paired)
+    row = _featurize(ctx, candidate, cosine)
     if ctx.english:
         row["english"] = 1.0
         for name in ("rec_wide", "rec_clause", "cos", "hit_inv_rank"):
@@ -145,9 +147,9 @@ def featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit
     return row
 
 
-def _featurize(ctx: SlotContext, candidate: Candidate, library: Library, ask_unit: str | None, focus: str,
-              counted: str, inherited: bool, cosine: float, best_cosine: float,
-              paired: frozenset[str]) -> dict[str, float]:  # fmt: skip
+def _featurize(ctx: SlotContext, candidate: Candidate, cosine: float) -> dict[str, float]:
+    library, ask_unit, focus, counted = ctx.library, ctx.ask_unit, ctx.focus, ctx.counted
+    inherited, best_cosine, paired = ctx.inherited, ctx.best_cosine, ctx.paired
     hit = ctx.evidence.hits[candidate.hit]
     paragraph = library.notice(candidate.doc_id).paragraph(candidate.paragraph_id)
     row: dict[str, float] = {

@@ -7,6 +7,8 @@ decision (the spec, the notices routed to, the top hits, the facts matched and r
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -147,17 +149,13 @@ class Pipeline:
               candidates: list[Candidate]) -> np.ndarray:  # fmt: skip
         rows = np.zeros((len(candidates), len(FEATURES)))
         for slot in slots:
-            ask = spec.asks[slot.ask]
             ev = evidence[slot.ask]
-            ctx = SlotContext(spec.text, spec.english, spec.english_groups, slot, routed, ev, evidence[0], spec.year,
-                              spec.scope)  # fmt: skip
             mine = [i for i, c in enumerate(candidates) if c.slot == slot.index]
             cosines = {i: _cosine(ev, candidates[i], self.library) for i in mine}
-            best = max(cosines.values(), default=0.0)
+            ctx = SlotContext(spec, slot, routed, ev, evidence[0], self.library, self.paired,
+                              max(cosines.values(), default=0.0))  # fmt: skip
             for i in mine:
-                row = featurize(ctx, candidates[i], self.library, ask.unit, ask.focus, ask.counted, ask.inherited,
-                                cosines[i], best, self.paired)  # fmt: skip
-                rows[i] = vector(row)
+                rows[i] = vector(featurize(ctx, candidates[i], cosines[i]))
         return rows
 
     def decide(self, prepared: Prepared, scorer: Scorer) -> Answer:
@@ -166,9 +164,9 @@ class Pipeline:
         trace: dict = {"spec": spec.model_dump(mode="json", exclude={"raw"}), "route": routed.model_dump(mode="json")}
         ranked = rank_slots(prepared.slots, prepared.candidates, prepared.rows, scorer)
         several = not routed.named_place and len(routed.doc_ids) > 1
-        selection = select(
-            ranked, prepared.candidates, prepared.rows, scorer, several, spec.english, self.scoring.other_places_margin
-        )
+        place_of = {d: self.library.profile(d).place or d for d in routed.doc_ids}
+        selection = select(ranked, prepared.candidates, prepared.rows, scorer, several, spec.english,
+                           self.scoring.other_places_margin, place_of)  # fmt: skip
         trace["ranked"] = [
             [f"{prepared.candidates[i].key} {s:.2f}" for i, s in zip(r.order[:5], r.scores[:5], strict=False)]
             for r in ranked
@@ -178,7 +176,9 @@ class Pipeline:
             if spec.periods and selection.refusal.reason == Reason.NO_SUCH_FIGURE:
                 answer = self._other_period(spec, routed, prepared.doc_ids, scorer) or answer
             return self._done(answer, trace, prepared.english_names)
-        matching = Matching(matches=[self._as_match(prepared, p) for p in selection.picks], others=selection.others)
+        missing = [_asked(prepared.slots[i], spec.english) for i in selection.missing]
+        matching = Matching(matches=[self._as_match(prepared, p) for p in selection.picks], others=selection.others,
+                            missing=missing)  # fmt: skip
         trace["matches"] = [m.model_dump(mode="json", include={"ask", "doc_id", "paragraph_id", "score"})
                             | {"fact": m.fact.describe() if m.fact else None} for m in matching.matches]  # fmt: skip
         answer = compose(spec, routed, matching, self.library, self.pairs)
@@ -234,6 +234,13 @@ class Pipeline:
             for head, name in names.items():
                 text = text.replace(f"{head}市", name).replace(head, name)
         return answer.model_copy(update={"trace": trace, "answer": text})
+
+
+def _asked(slot: Slot, english: bool) -> str:
+    """A slot as asked, to say it is not covered: its period and its words."""
+    period = (slot.period.label_en if english else slot.period.label) if slot.period else ""
+    words = re.sub(r"^(?:和|及|与|以及|and)\s+", "", slot.terms.strip())
+    return " ".join(x for x in (period, words) if x) if english else period + words.replace(" ", "")
 
 
 def _cosine(evidence: Evidence, candidate: Candidate, library: Library) -> float:

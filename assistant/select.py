@@ -36,6 +36,7 @@ class Matching(BaseModel):
 
     matches: list[Match] = Field(default_factory=list)
     others: list[str] = Field(default_factory=list, description="other notices that also answer, named only")
+    missing: list[str] = Field(default_factory=list, description="later parts the notices do not cover, as asked")
     refusal: Refusal | None = None
 
 
@@ -59,6 +60,7 @@ class Ranked(BaseModel):
 class Selection(BaseModel):
     picks: list[Pick] = Field(default_factory=list)
     others: list[str] = Field(default_factory=list, description="other notices that also answer the first slot")
+    missing: list[int] = Field(default_factory=list, description="later slots not covered")
     refusal: Refusal | None = None
 
 
@@ -80,16 +82,23 @@ def select(
     several_places: bool,
     english: bool = False,
     margin: float = 1.0,
+    place_of: dict[str, str] | None = None,
 ) -> Selection:
     """The best unused candidate of each slot, when the judge finds it likely enough to answer; a question whose
-    first slot is not answered is refused."""
+    first slot is not answered is refused, a later slot not answered is reported missing. A question that names
+    no place asks all its parts of one: once the first is answered, the later ones keep to its place where it has
+    candidates (`place_of`: each notice's place)."""
     taken: set[str] = set()
     picks: list[Pick] = []
     stated: list[Contradicted] = []  # what the text said instead, where that outranked every usable candidate
     closest: Candidate | None = None
+    missing: list[int] = []
     for n, r in enumerate(ranked):
         free = [(i, s) for i, s in zip(r.order, r.scores, strict=True) if candidates[i].key not in taken]
         usable = [(i, s) for i, s in free if candidates[i].against is None]
+        if picks and several_places and place_of:
+            home = place_of.get(picks[0].candidate.doc_id, "")
+            usable = [(i, s) for i, s in usable if place_of.get(candidates[i].doc_id, "") == home] or usable
         if free and candidates[free[0][0]].against is not None:
             stated.append(candidates[free[0][0]].against)  # type: ignore[arg-type]
         best, score = usable[0] if usable else (-1, 0.0)
@@ -99,6 +108,7 @@ def select(
         if probability < (scorer.threshold if n == 0 else scorer.later_threshold):
             if n == 0:
                 break  # what the question's first part asks is not in the notices: it is not covered
+            missing.append(r.slot.index)
             continue
         picks.append(Pick(slot=r.slot.index, candidate=candidates[best], score=score, probability=probability))
         if candidates[best].fact is not None:
@@ -121,7 +131,7 @@ def select(
             seen.add(doc)
             if float(scorer.answerable(rows[i : i + 1])[0]) >= scorer.threshold and s >= first.score - margin:
                 others.append(doc)
-    return Selection(picks=picks, others=others)
+    return Selection(picks=picks, others=others, missing=missing)
 
 
 def _refusal(contradicted: list[Contradicted], english: bool) -> Refusal:
@@ -132,6 +142,8 @@ def _refusal(contradicted: list[Contradicted], english: bool) -> Refusal:
         found = [c for c in contradicted if c.what == what]
         if found:
             haves = [h for h in dict.fromkeys(c.have for c in found) if h and h != "?"][:3]
+            if what == "year" and not english:
+                haves = [h if h.endswith("年") else f"{h}年" for h in haves]  # as route words a year
             have = (", " if english else "、").join(haves) or ("other places" if english else "其他地方")
             return Refusal(reason=reason, have=have, asked=found[0].asked)
     return Refusal(reason=Reason.NO_SUCH_FIGURE)
