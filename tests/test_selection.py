@@ -158,3 +158,10 @@ def test_the_listwise_ranker_learns_which_feature_marks_the_right_candidate() ->
         ys.append(y)
     weights = _listwise(np.vstack(xs), np.concatenate(ys), np.arange(0, 5 * groups, 5), l2=0.01)
     assert weights[1] > 3 * max(abs(weights[0]), abs(weights[2]))
+
+
+def test_the_shipped_scorer_was_fitted_on_the_features_this_code_computes() -> None:
+    """Changing a feature without `python -m assistant fit` fails here, not at a user's first question."""
+    scorer = load_scorer()
+    assert scorer.ranker.features == list(FEATURES) == scorer.judge.features
+    assert 0.0 < scorer.later_threshold <= scorer.threshold < 1.0
