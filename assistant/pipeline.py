@@ -19,6 +19,7 @@ from assistant.features import FEATURES, SlotContext, featurize, vector
 from assistant.gates import Reason, Refusal
 from assistant.models import Answer
 from assistant.ranker import Scorer, load_scorer
+from assistant.reading import Reading
 from assistant.retrieve import Evidence, retrieve
 from assistant.route import Route, route
 from assistant.scoring import SCORING, Scoring
@@ -130,6 +131,9 @@ class Pipeline:
                       and any(h in e.notice.text for e in self.library.entries.values())]  # fmt: skip
             spec = spec.model_copy(update={"places": list(dict.fromkeys(spec.places + inside))})
             english_names = {h: n.title() for n, heads in self.bridge.names(spec.raw).items() for h in heads}
+        chosen = {self.library.profile(d).place for d in doc_ids or [] if d in self.library.entries}
+        if doc_ids and not spec.places and len(chosen) == 1 and None not in chosen:
+            spec = spec.model_copy(update={"places": list(chosen)})  # the chat scoped to one place asks about it
         routed = route(spec, self.library, foreign)
         if doc_ids is not None and routed.refusal is None:
             routed = routed.model_copy(update={"doc_ids": [d for d in routed.doc_ids if d in doc_ids]})
@@ -176,9 +180,18 @@ class Pipeline:
             if spec.periods and selection.refusal.reason == Reason.NO_SUCH_FIGURE:
                 answer = self._other_period(spec, routed, prepared.doc_ids, scorer) or answer
             return self._done(answer, trace, prepared.english_names)
-        missing = [_asked(prepared.slots[i], spec.english) for i in selection.missing]
-        matching = Matching(matches=[self._as_match(prepared, p) for p in selection.picks], others=selection.others,
-                            missing=missing)  # fmt: skip
+        matches = [self._as_match(prepared, p) for p in selection.picks]
+        missing = []
+        for i in selection.missing:
+            slot = prepared.slots[i]
+            twin = next((n for n, p in enumerate(selection.picks) if _same_slot(prepared.slots[p.slot], slot)), None)
+            if twin is None:
+                missing.append(_asked(slot, spec.english))
+            else:  # 5G基站建了多少,完成了百分之几: a second ask of the same figure adds what it asks of it
+                have = matches[twin].reading or slot.reading
+                merged = {k: v or getattr(slot.reading, k) for k, v in have.model_dump().items()}
+                matches[twin] = matches[twin].model_copy(update={"reading": Reading(**merged)})
+        matching = Matching(matches=matches, others=selection.others, missing=missing)
         trace["matches"] = [m.model_dump(mode="json", include={"ask", "doc_id", "paragraph_id", "score"})
                             | {"fact": m.fact.describe() if m.fact else None} for m in matching.matches]  # fmt: skip
         answer = compose(spec, routed, matching, self.library, self.pairs)
@@ -234,6 +247,10 @@ class Pipeline:
             for head, name in names.items():
                 text = text.replace(f"{head}市", name).replace(head, name)
         return answer.model_copy(update={"trace": trace, "answer": text})
+
+
+def _same_slot(a: Slot, b: Slot) -> bool:
+    return a.terms.strip() == b.terms.strip() and a.period == b.period
 
 
 def _asked(slot: Slot, english: bool) -> str:
