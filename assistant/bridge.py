@@ -125,6 +125,8 @@ _STOP = set(
     ]
 )
 _MONTHS = {m[:3].lower() for m in MONTHS_EN}
+# A capitalised name before these words names a road, a school or a river, not a place (Longhua Avenue).
+_FACILITIES = "Avenue|Road|Street|Bridge|Park|School|Middle|Primary|Hospital|River|Lake|Mountain|Square|Village|Town"
 MAX_SENSES = 4  # a single English word mapping to more notice words than this is too vague to search by
 _DEFINITION_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\bsb\b|\bsth\b|\bone's\b|\bto\b|\bcl:.*$|\bsurname\b.*$")
 
@@ -247,7 +249,7 @@ class EnglishBridge:
     def unknown_names(self, question: str) -> list[str]:
         """Capitalised names (Beijing, Huangshi) whose Chinese forms occur in no notice: places not covered."""
         self._build()
-        names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b", question.strip())
+        names = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{2,})\b(?!\s+(?:" + _FACILITIES + r")\b)", question.strip())
         return [
             n
             for n in names

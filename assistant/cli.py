@@ -111,6 +111,24 @@ def targets(
         _fail(str(exc))
 
 
+@app.command()
+def fit(
+    cv: Annotated[bool, typer.Option(help="measure leave-one-notice-out first")] = False,
+    c: Annotated[
+        float | None, typer.Option(help="the ranker's inverse regularisation (default: the fitted one)")
+    ] = None,
+    failures: Annotated[bool, typer.Option(help="with --cv: list each failing question")] = False,
+    write: Annotated[bool, typer.Option(help="write assistant/data/ranker.json")] = True,
+) -> None:
+    """Fit the scorer on the open gold sets (and with --cv, score each notice with a scorer fitted without it)."""
+    from assistant.fit_run import run
+
+    try:
+        typer.echo(run(_settings(), cv, c, failures, write))
+    except (AssistantError, ValueError) as exc:
+        _fail(str(exc))
+
+
 @app.command("index")
 def build(
     rebuild: Annotated[bool, typer.Option(help="rebuild even if the index is current")] = False,

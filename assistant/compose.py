@@ -12,25 +12,37 @@ import re
 from decimal import Decimal
 
 from assistant.gates import Reason, Refusal
-from assistant.match import Match, Matching
 from assistant.models import Answer, Citation, Derived, Figure
 from assistant.route import Route
+from assistant.select import Match, Matching
 from assistant.understand import QuestionSpec, Want
 from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
+from documents.models import Qualifier
 from documents.pairs import FactPair
 from documents.reporting import Period
+from documents.vocabulary import vocabulary
 from index.text import normalize
 
 _LEAD_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十0-9]+[)）]、?|[0-9]{1,2}[.、．)](?![0-9])|[一二三四五六七八九十]是)"
 )
 MAX_QUOTE = 110  # a quote longer than this is cut to the clauses holding the matched figures
+MAX_SENTENCE = 160  # a sentence quoted whole is cut after the clause that reaches this length
 
 
-def refusal_answer(spec: QuestionSpec, refusal: Refusal) -> Answer:
+def refusal_answer(spec: QuestionSpec, refusal: Refusal, library: Library | None = None) -> Answer:
+    """The "not covered" answer; with the library, what the notices have that comes closest is quoted and cited."""
+    citations: list[Citation] = []
+    if library is not None and refusal.closest_doc and refusal.closest_paragraph and refusal.closest_span:
+        draft = _Draft(spec, library)
+        draft.cite(refusal.closest_doc, refusal.closest_paragraph)
+        text = library.notice(refusal.closest_doc).paragraph(refusal.closest_paragraph).text
+        start, end = refusal.closest_span
+        refusal = refusal.model_copy(update={"closest": _quote(text, start, end, [(start, end)])})
+        citations = draft.citations
     return Answer(question=spec.raw, answer=refusal.text(spec.english), refused=True, confidence=0.0,
-                  language=spec.language, intent=f"refuse:{refusal.reason.value}")  # fmt: skip
+                  citations=citations, language=spec.language, intent=f"refuse:{refusal.reason.value}")  # fmt: skip
 
 
 class _Draft:
@@ -47,7 +59,7 @@ class _Draft:
                 return i + 1
         p = self.library.notice(doc_id).paragraph(paragraph_id)
         self.citations.append(
-            Citation(doc_id=doc_id, paragraph_id=paragraph_id, breadcrumb=p.breadcrumb_text, text=p.text,
+            Citation(doc_id=doc_id, paragraph_id=paragraph_id, breadcrumb=p.breadcrumb_text, text=p.published,
                      start=p.start, end=p.end)
         )  # fmt: skip
         return len(self.citations)
@@ -72,6 +84,9 @@ def _quote(text: str, start: int, end: int, keep: list[tuple[int, int]]) -> str:
         if len(piece) > MAX_QUOTE:
             first = min(s for s, _ in keep)
             piece = text[first:last].strip(" ,，;；。")
+    if len(piece) > MAX_SENTENCE:  # a long sentence: its first clauses, cut where one ends
+        cut = max((m.end() for m in re.finditer(r"[,，;；、]", piece[:MAX_SENTENCE])), default=MAX_SENTENCE)
+        piece = piece[:cut].rstrip(",，;；、") + "…"
     return piece
 
 
@@ -122,6 +137,12 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     if fact is None or spec.compares:  # 上半年比一季度多…: the two figures and their difference are the answer
         return "", None
     ask = spec.asks[match.ask]
+    reading = match.reading
+    asks_target = ask.want in (Want.PROGRESS, Want.TARGET) or bool(
+        reading and (reading.target or reading.progress or reading.yes_no)
+    )
+    if not asks_target:
+        return "", None  # one figure asked: that figure, without its target or a computed share
     group_facts = [f for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id) if f.group == fact.group]
     stated = any(f.kind == FactKind.COMPLETION for f in group_facts)
     pair = _pair_for(fact, pairs)
@@ -149,8 +170,7 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
         if done not in draft.shown:
             extra += f"; done: “{done}”[{done_marker}]" if spec.english else f";完成情况:{done}[{done_marker}]"
             draft.shown.add(done)
-    asked = ask.want in (Want.PROGRESS, Want.TARGET) or len(spec.asks) == 1
-    if pair.progress_pct is not None and asked and not stated and pair.formula not in draft.shown:
+    if pair.progress_pct is not None and not stated and pair.formula not in draft.shown:
         draft.shown.add(pair.formula)
         value = pair.progress_pct.quantize(Decimal("0.1"))
         draft.derived.append(Derived(name="progress_pct", value=value, formula=pair.formula))
@@ -186,11 +206,33 @@ def _with_subject(match: Match, library: Library) -> Match:
     return match.model_copy(update={"span": (fact.sentence[0], match.span[1])})
 
 
-def _notices_to_show(docs: list[str], library: Library) -> tuple[list[str], list[str]]:
-    """The best notice, with the same place's other periods (at most two in all); other places are only named."""
-    first = library.profile(docs[0])
-    same = [d for d in docs if d == docs[0] or (first.place_key and library.profile(d).place_key == first.place_key)]
-    return same[:2], [d for d in docs if d not in same]
+def verdict(pair: FactPair | None, stated: Fact | None) -> bool | None:
+    """Whether a target was reached, as the notice's figures say: a stated completion of 100% or more, a count or
+    amount at or past its target, a rate at or past it (under it, for a ceiling such as 失业率 or 以内)."""
+    if stated is not None:
+        return stated.quantity.value >= 100
+    if pair is None:
+        return None
+    if pair.progress_pct is not None:
+        return pair.progress_pct >= 100
+    actual, target = pair.actual.signed, pair.target.signed
+    ceiling = target.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
+    return actual.value <= (target.upper or target.value) if ceiling else actual.value >= target.value
+
+
+def _yes_no(spec: QuestionSpec, matching: Matching, library: Library, pairs: dict[str, list[FactPair]]) -> str:
+    """是/否 first, for a question asking whether a target was reached (达到目标了吗)."""
+    for m in matching.matches:
+        if m.fact is None or not (m.reading and m.reading.yes_no):
+            continue
+        group = [f for f in library.facts_of(m.doc_id, m.paragraph_id) if f.group == m.fact.group]
+        stated = next((f for f in group if f.kind == FactKind.COMPLETION), None)
+        reached = verdict(_pair_for(m.fact, pairs.get(m.doc_id, [])), stated)
+        if reached is not None:
+            if spec.english:
+                return "Yes. " if reached else "Not yet. "
+            return "是的,已达到。" if reached else "没有,尚未达到。"
+    return ""
 
 
 def compose(
@@ -202,7 +244,8 @@ def compose(
     draft = _Draft(spec, library)
     lines: list[str] = []
     docs = list(dict.fromkeys(m.doc_id for m in sorted(matching.matches, key=lambda m: -m.score)))
-    shown, others = _notices_to_show(docs, library)
+    shown = docs  # each notice that answers a part; others that also have it are only named
+    others = [d for d in matching.others if d not in shown]
     quoted_all = " ".join(
         _quote(library.notice(d).paragraph(p).text, s, e, [m.fact.clause for m in ms if m.fact] or [m.span for m in ms])
         for d, p, s, e, ms in _spans([m for m in matching.matches if m.doc_id in shown])
@@ -231,6 +274,9 @@ def compose(
         label = route.labels.get(doc_id) or library.profile(doc_id).label(spec.english)
         body = ("; " if spec.english else ";").join(pieces)
         lines.append(f"{label}: {body}" + ("." if spec.english else "。"))
+    if matching.missing:
+        asked = ("; " if spec.english else "、").join(matching.missing)
+        lines.append(f"The notices do not give {asked}." if spec.english else f"通报没有给出{asked}的数字。")
     if others:
         names = [route.labels.get(d) or library.profile(d).label(spec.english) for d in others]
         lines.append(
@@ -241,6 +287,7 @@ def compose(
     text = (" " if spec.english else "").join(lines)
     if spec.english:
         text = "According to the notice, " + text if len(lines) == 1 else "According to the notices: " + text
+    text = _yes_no(spec, matching, library, pairs) + text
     best = max(m.score for m in matching.matches)
     return Answer(question=spec.raw, answer=text, citations=draft.citations, figures=draft.figures,
                   derived=draft.derived, confidence=round(min(1.0, max(0.0, best)), 3), language=spec.language,

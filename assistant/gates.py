@@ -57,6 +57,7 @@ class Refusal(BaseModel):
     closest: str | None = Field(default=None, description="what the notices do have that comes closest")
     closest_doc: str | None = None
     closest_paragraph: str | None = None
+    closest_span: tuple[int, int] | None = Field(default=None, description="offsets of `closest` in its paragraph")
 
     def text(self, english: bool) -> str:
         zh, en = _TEXT[self.reason]

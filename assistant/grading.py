@@ -37,6 +37,7 @@ class EvalItem(BaseModel):
     derived: dict[str, float] = Field(default_factory=dict)
     refuse: bool
     note: str = ""
+    doc: str | None = None
 
 
 class Mention(BaseModel):

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
 from assistant.bridge import EnglishBridge
-from assistant.compose import compose, merge_periods, refusal_answer
+from assistant.candidates import Candidate, Slot, gather, slots_of
+from assistant.compose import compose, refusal_answer
+from assistant.features import FEATURES, SlotContext, featurize, vector
 from assistant.gates import Reason, Refusal
-from assistant.match import Matching, match
 from assistant.models import Answer
-from assistant.retrieve import retrieve
+from assistant.ranker import Scorer, load_scorer
+from assistant.reading import Reading
+from assistant.retrieve import Evidence, retrieve
 from assistant.route import Route, route
 from assistant.scoring import SCORING, Scoring
+from assistant.select import Match, Matching, Pick, rank_slots, select
 from assistant.terms import has_content
-from assistant.understand import QuestionSpec, Want, looks_like_code
+from assistant.understand import QuestionSpec, looks_like_code
 from assistant.verify import verify
 from documents.library import Library
 from documents.pairs import FactPair, pair_facts
@@ -54,26 +61,57 @@ _FRAME_WORDS = frozenset(
 )
 
 
-def _told_in_words(spec: QuestionSpec) -> bool:
-    """A progress question that asks for no figure (建设进度, 进展如何): a sentence can answer it."""
-    return (
-        len(spec.asks) == 1
-        and spec.asks[0].want in (Want.PROGRESS, Want.FIGURE)
-        and not re.search(r"多少|几|率|百分|比例|how many|how much|percent|share", spec.text)
-    )
+class Prepared(BaseModel):
+    """Everything known of a question before the fitted scorer is applied: its slots, their candidates and the
+    feature rows (one per candidate). The fit harness prepares each gold question once and decides it with
+    scorers fitted without its notice."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    spec: QuestionSpec
+    route: Route
+    slots: list[Slot]
+    evidence: list[Evidence]
+    candidates: list[Candidate]
+    rows: np.ndarray
+    english_names: dict[str, str] = Field(default_factory=dict)
+    doc_ids: list[str] | None = None
 
 
 class Pipeline:
     """Everything answering needs, loaded once; `answer` keeps no state between questions."""
 
     def __init__(
-        self, library: Library, retriever: HybridRetriever, encoder: Encoder, scoring: Scoring = SCORING
+        self,
+        library: Library,
+        retriever: HybridRetriever,
+        encoder: Encoder,
+        scoring: Scoring = SCORING,
+        scorer: Scorer | None = None,
     ) -> None:
         self.library, self.retriever, self.encoder, self.scoring = library, retriever, encoder, scoring
+        self._scorer = scorer
         self.bridge = EnglishBridge([e.notice for e in library.entries.values()])
         self.pairs: dict[str, list[FactPair]] = {d: pair_facts(e.facts) for d, e in library.entries.items()}
+        self.paired = frozenset(
+            f.id for pairs in self.pairs.values() for p in pairs for f in (p.target, p.actual, *p.parts)
+        )
+
+    @property
+    def scorer(self) -> Scorer:
+        """The fitted scorer, read at the first answer (`fit` prepares questions before there is one)."""
+        if self._scorer is None:
+            self._scorer = load_scorer()
+        return self._scorer
 
     def answer(self, spec: QuestionSpec, doc_ids: list[str] | None = None) -> Answer:
+        prepared = self.prepare(spec, doc_ids)
+        if isinstance(prepared, Answer):
+            return prepared
+        return self.decide(prepared, self.scorer)
+
+    def prepare(self, spec: QuestionSpec, doc_ids: list[str] | None = None) -> Prepared | Answer:
+        """understand's spec → route → retrieve → candidates → features; an Answer when it is refused before."""
         trace: dict = {"spec": spec.model_dump(mode="json", exclude={"raw"})}
         if looks_like_code(spec.raw):
             return self._done(refusal_answer(spec, Refusal(reason=Reason.CODE)), trace)
@@ -86,14 +124,16 @@ class Pipeline:
         elif not any(has_content(a.terms) for a in spec.asks):
             return self._done(refusal_answer(spec, Refusal(reason=Reason.NO_SUBJECT)), trace)
         foreign = self.bridge.unknown_names(spec.raw) if spec.english else []
+        english_names: dict[str, str] = {}
         if spec.english:  # wuhan: a place the notices name inside their own, in Chinese
             inside = [h for n, heads in self.bridge.names(spec.raw).items() for h in sorted(heads)
                       if not any(e.profile.names_key(n) for e in self.library.entries.values())
                       and any(h in e.notice.text for e in self.library.entries.values())]  # fmt: skip
             spec = spec.model_copy(update={"places": list(dict.fromkeys(spec.places + inside))})
             english_names = {h: n.title() for n, heads in self.bridge.names(spec.raw).items() for h in heads}
-        else:
-            english_names = {}
+        chosen = {self.library.profile(d).place for d in doc_ids or [] if d in self.library.entries}
+        if doc_ids and not spec.places and len(chosen) == 1 and None not in chosen:
+            spec = spec.model_copy(update={"places": list(chosen)})  # the chat scoped to one place asks about it
         routed = route(spec, self.library, foreign)
         if doc_ids is not None and routed.refusal is None:
             routed = routed.model_copy(update={"doc_ids": [d for d in routed.doc_ids if d in doc_ids]})
@@ -102,22 +142,74 @@ class Pipeline:
             return self._done(refusal_answer(spec, routed.refusal), trace, english_names)
         if not routed.doc_ids:
             return self._done(refusal_answer(spec, Refusal(reason=Reason.NOTHING_FOUND)), trace)
-        if len(spec.periods) > 1 and any(a.period is None for a in spec.asks):
-            return self._done(self._per_period(spec, routed), trace, english_names)
-        answer, matching = self._one(spec, routed, trace)
-        if answer.refused and _told_in_words(spec):  # 市二医院建设进度: where a project stands, in words
-            as_status = spec.model_copy(
-                update={"asks": [a.model_copy(update={"want": Want.STATUS}) for a in spec.asks]}
-            )
-            told, told_matching = self._one(as_status, routed, {})
-            if not told.refused:
-                answer, matching = told, told_matching
-        answer = verify(spec, routed, answer, matching)
-        if answer.refused and spec.periods:
-            answer = self._other_period(spec, routed, doc_ids) or answer
-        return self._done(answer, trace, english_names)
+        slots = slots_of(spec, " ".join(spec.english_terms))
+        evidence = retrieve(spec, routed, self.retriever, self.encoder, self.scoring)
+        candidates = gather(spec, slots, evidence, self.library, self.scoring, routed.sub_places)
+        rows = self._rows(spec, slots, routed, evidence, candidates)
+        return Prepared(spec=spec, route=routed, slots=slots, evidence=evidence, candidates=candidates, rows=rows,
+                        english_names=english_names, doc_ids=doc_ids)  # fmt: skip
 
-    def _other_period(self, spec: QuestionSpec, routed: Route, doc_ids: list[str] | None) -> Answer | None:
+    def _rows(self, spec: QuestionSpec, slots: list[Slot], routed: Route, evidence: list[Evidence],
+              candidates: list[Candidate]) -> np.ndarray:  # fmt: skip
+        rows = np.zeros((len(candidates), len(FEATURES)))
+        for slot in slots:
+            ev = evidence[slot.ask]
+            mine = [i for i, c in enumerate(candidates) if c.slot == slot.index]
+            cosines = {i: _cosine(ev, candidates[i], self.library) for i in mine}
+            ctx = SlotContext(spec, slot, routed, ev, evidence[0], self.library, self.paired,
+                              max(cosines.values(), default=0.0))  # fmt: skip
+            for i in mine:
+                rows[i] = vector(featurize(ctx, candidates[i], cosines[i]))
+        return rows
+
+    def decide(self, prepared: Prepared, scorer: Scorer) -> Answer:
+        """score → select → compose → verify, with a given fitted scorer."""
+        spec, routed = prepared.spec, prepared.route
+        trace: dict = {"spec": spec.model_dump(mode="json", exclude={"raw"}), "route": routed.model_dump(mode="json")}
+        ranked = rank_slots(prepared.slots, prepared.candidates, prepared.rows, scorer)
+        several = not routed.named_place and len(routed.doc_ids) > 1
+        place_of = {d: self.library.profile(d).place or d for d in routed.doc_ids}
+        selection = select(ranked, prepared.candidates, prepared.rows, scorer, several, spec.english,
+                           self.scoring.other_places_margin, place_of)  # fmt: skip
+        trace["ranked"] = [
+            [f"{prepared.candidates[i].key} {s:.2f}" for i, s in zip(r.order[:5], r.scores[:5], strict=False)]
+            for r in ranked
+        ]
+        if selection.refusal is not None:
+            answer = refusal_answer(spec, selection.refusal, self.library)
+            if spec.periods and selection.refusal.reason == Reason.NO_SUCH_FIGURE:
+                answer = self._other_period(spec, routed, prepared.doc_ids, scorer) or answer
+            return self._done(answer, trace, prepared.english_names)
+        matches = [self._as_match(prepared, p) for p in selection.picks]
+        missing = []
+        for i in selection.missing:
+            slot = prepared.slots[i]
+            twin = next((n for n, p in enumerate(selection.picks) if _same_slot(prepared.slots[p.slot], slot)), None)
+            if twin is None:
+                missing.append(_asked(slot, spec.english))
+            else:  # 5G基站建了多少,完成了百分之几: a second ask of the same figure adds what it asks of it
+                have = matches[twin].reading or slot.reading
+                merged = {k: v or getattr(slot.reading, k) for k, v in have.model_dump().items()}
+                matches[twin] = matches[twin].model_copy(update={"reading": Reading(**merged)})
+        matching = Matching(matches=matches, others=selection.others, missing=missing)
+        trace["matches"] = [m.model_dump(mode="json", include={"ask", "doc_id", "paragraph_id", "score"})
+                            | {"fact": m.fact.describe() if m.fact else None} for m in matching.matches]  # fmt: skip
+        answer = compose(spec, routed, matching, self.library, self.pairs)
+        answer = verify(spec, answer)
+        return self._done(answer, trace, prepared.english_names)
+
+    def _as_match(self, prepared: Prepared, pick: Pick) -> Match:
+        slot = prepared.slots[pick.slot]
+        c = pick.candidate
+        span = c.span
+        if c.fact is not None and slot.reading.listing:
+            span = c.fact.sentence  # 哪些…: the sentence that lists them
+        return Match(ask=slot.ask, doc_id=c.doc_id, paragraph_id=c.paragraph_id, fact=c.fact, span=span,
+                     score=round(pick.probability, 4), reading=slot.reading)  # fmt: skip
+
+    def _other_period(
+        self, spec: QuestionSpec, routed: Route, doc_ids: list[str] | None, scorer: Scorer
+    ) -> Answer | None:
         """二季度…, asked where only a notice of another period has the figure: say which period it has."""
         timeless = spec.model_copy(
             update={"periods": [], "asks": [a.model_copy(update={"period": None}) for a in spec.asks]}
@@ -126,7 +218,10 @@ class Pipeline:
         others = [d for d in wider.doc_ids if d not in routed.doc_ids and (doc_ids is None or d in doc_ids)]
         if wider.refusal is not None or not others:
             return None
-        found, _ = self._one(timeless, wider.model_copy(update={"doc_ids": others}), {})
+        prepared = self.prepare(timeless, others)
+        if isinstance(prepared, Answer):
+            return None
+        found = self.decide(prepared, scorer)
         if found.refused:
             return None
         cited = [self.library.entries[c.doc_id].profile for c in found.citations if c.doc_id in self.library.entries]
@@ -138,28 +233,6 @@ class Pipeline:
             reason=Reason.OTHER_PERIOD, asked=asked, have=("、" if not spec.english else ", ").join(periods)
         )
         return refusal_answer(spec, refusal)
-
-    def _one(self, spec: QuestionSpec, routed: Route, trace: dict) -> tuple[Answer, Matching]:
-        evidence = retrieve(spec, routed, self.retriever, self.encoder, self.scoring)
-        trace["hits"] = [[f"{h.chunk.id} {h.score:.3f}" for h in ev.hits[:5]] for ev in evidence]
-        matching = match(spec, routed, evidence, self.library, self.scoring)
-        trace["matches"] = [m.model_dump(mode="json", include={"ask", "doc_id", "paragraph_id", "score", "why"})
-                            | {"fact": m.fact.describe() if m.fact else None} for m in matching.matches]  # fmt: skip
-        trace["rejected"] = [r.model_dump(mode="json") for r in matching.rejected[:40]]
-        return compose(spec, routed, matching, self.library, self.pairs), matching
-
-    def _per_period(self, spec: QuestionSpec, routed: Route) -> Answer:
-        """A question naming several periods for one measure: each period on its own line, compared when asked."""
-        answers = []
-        for period in sorted(spec.periods, key=lambda p: (p.end, -(p.start or 1))):  # earliest first
-            sub = spec.model_copy(update={"periods": [period]})
-            answer, matching = self._one(sub, routed, {})
-            answers.append((period, verify(sub, routed, answer, matching)))
-        found = [(p, a) for p, a in answers if not a.refused]
-        if len(found) < len(answers):
-            missing = "、".join(p.label_en if spec.english else p.label for p, a in answers if a.refused)
-            return refusal_answer(spec, Refusal(reason=Reason.PERIOD_MISSING, asked=missing))
-        return merge_periods(spec, found)
 
     def _framing(self, group: list[str]) -> bool:
         """An English word whose Chinese senses only frame the question (a place, a period, 目标, 情况)."""
@@ -174,3 +247,23 @@ class Pipeline:
             for head, name in names.items():
                 text = text.replace(f"{head}市", name).replace(head, name)
         return answer.model_copy(update={"trace": trace, "answer": text})
+
+
+def _same_slot(a: Slot, b: Slot) -> bool:
+    return a.terms.strip() == b.terms.strip() and a.period == b.period
+
+
+def _asked(slot: Slot, english: bool) -> str:
+    """A slot as asked, to say it is not covered: its period and its words."""
+    period = (slot.period.label_en if english else slot.period.label) if slot.period else ""
+    words = re.sub(r"^(?:和|及|与|以及|and)\s+", "", slot.terms.strip())
+    return " ".join(x for x in (period, words) if x) if english else period + words.replace(" ", "")
+
+
+def _cosine(evidence: Evidence, candidate: Candidate, library: Library) -> float:
+    """The cosine of the ask to the clause holding a fact's figure, or the best clause of a sentence."""
+    chunk_id = f"{candidate.doc_id}:{candidate.paragraph_id}"
+    if candidate.fact is not None:
+        return evidence.cosine(chunk_id, candidate.fact.quantity.start) or 0.0
+    inside = [c for s, e, c in evidence.clause_cosines.get(chunk_id, []) if candidate.span[0] <= s < candidate.span[1]]
+    return max(inside, default=0.0)

@@ -13,8 +13,10 @@ from pydantic import BaseModel, Field
 
 from assistant.gates import Reason, Refusal
 from assistant.understand import QuestionSpec
+from documents.divisions import division_by_code, divisions_named, divisions_spelled
 from documents.library import Library
 from documents.places import Level, split_level
+from documents.profile import NoticeProfile
 from documents.reporting import agrees
 from index.text import normalize
 
@@ -34,8 +36,34 @@ def _have_places(library: Library, english: bool) -> str:
 
 
 def _is_reliable_name(name: str) -> bool:
-    """A place name worth refusing over: one with its level (黄石市), not a bare word that may be a typo."""
-    return split_level(name)[1] is not None and len(split_level(name)[0]) >= 2
+    """A place name worth refusing over: a division (黄石市, 辽宁) or one with its level, not a bare word that may
+    be a typo."""
+    return bool(divisions_named(name)) or (split_level(name)[1] is not None and len(split_level(name)[0]) >= 2)
+
+
+def _contains(english: str, profile: NoticeProfile) -> bool:
+    """An English place name spelling a division that holds a notice's own (Liaoning for 朝阳市)."""
+    own = division_by_code(profile.division) if profile.division else None
+    return own is not None and any(own.within(d) for d in divisions_spelled(english))
+
+
+def place_relation(name: str, profile: NoticeProfile, text: str) -> str:
+    """How a place a question names stands to a notice: its own place, one above it (辽宁 for 朝阳市), one inside
+    it (赤壁市 in a 咸宁 notice, or a place its text names), or another."""
+    if profile.names_place(name):
+        return "own"
+    own = division_by_code(profile.division) if profile.division else None
+    named = divisions_named(name)
+    if own is not None and named:
+        if any(d.code == own.code for d in named):
+            return "own"
+        if any(own.within(d) for d in named):
+            return "above"
+        if any(d.within(own) for d in named):
+            return "inside"
+    if normalize(split_level(name)[0]) in normalize(text):
+        return "inside"
+    return "other"
 
 
 def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None) -> Route:
@@ -46,7 +74,8 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
     labels = {d: e.profile.label(english) for d, e in entries.items()}
     sub_places: list[str] = []
     named = False
-    foreign = [n for n in foreign or [] if not any(e.profile.names_key(n.lower()) for e in entries.values())]
+    foreign = [n for n in foreign or [] if not any(e.profile.names_key(n.lower()) or _contains(n, e.profile)
+                                                  for e in entries.values())]  # fmt: skip
     if foreign:
         return Route(
             doc_ids=[],
@@ -54,34 +83,71 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         )
     own: set[str] = set()
     inside_docs: set[str] = set()
-    for name in spec.places:
-        mine = [d for d, e in entries.items() if e.profile.names_place(name)]
-        if mine:
-            own |= set(mine)
+    above_only: list[str] = []
+    unplaced = {d for d, e in entries.items() if not e.profile.place and not e.profile.division}
+    relations = {name: {d: place_relation(name, e.profile, e.notice.text) for d, e in entries.items()}
+                 for name in spec.places}  # fmt: skip
+    for name, relation in relations.items():
+        mine = [d for d, r in relation.items() if r == "own"]
+        above = [d for d, r in relation.items() if r == "above"]
+        named_below = [
+            n for n, rel in relations.items() if n != name and any(rel[d] in ("own", "inside") for d in above)
+        ]
+        if mine or (above and named_below):  # 辽宁朝阳市: the province qualifies the notice's own place
+            own |= set(mine) | set(above if named_below else [])
             labels.update({d: entries[d].profile.label(english, place=name) for d in mine})
             continue
-        inside = [d for d, e in entries.items() if normalize(split_level(name)[0]) in normalize(e.notice.text)]
+        if above:  # 赣州市 asked of a 宁都县 notice: the larger place's figures, which it does not give
+            above_only.append(name)
+            continue
+        inside = [d for d, r in relation.items() if r == "inside"]
         if inside:
             sub_places.append(name)
             inside_docs |= set(inside)
+        elif unplaced:  # a notice that never says its place may be this place's: never refused for that
+            own |= unplaced
         elif _is_reliable_name(name):
             return Route(
                 doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=name, have=_have_places(library, english))
             )
+    if above_only and not own and not inside_docs:
+        return Route(
+            doc_ids=[],
+            refusal=Refusal(reason=Reason.OTHER_PLACE, asked=above_only[0], have=_have_places(library, english)),
+        )
     for key, level in spec.place_keys:
         mine = [d for d, e in entries.items() if e.profile.names_key(key, level)]
         own |= set(mine)
+    tiers: list[tuple[list[str], list[str], bool]] = []  # (notices, sub-places, named its own place)
     if own:
-        named = True
-        candidates = [d for d in candidates if d in own]
-    elif inside_docs:
-        candidates = [d for d in candidates if d in inside_docs]
-    elif spec.place_keys and any(level for _, level in spec.place_keys):
-        asked = next(k for k, level in spec.place_keys if level).title()
-        return Route(
-            doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PLACE, asked=asked, have=_have_places(library, english))
-        )
+        inner = [n for n in sub_places if any(relations[n].get(d) == "inside" for d in own)]
+        tiers.append(([d for d in candidates if d in own], inner, True))
+    if inside_docs:
+        tiers.append(([d for d in candidates if d in inside_docs], sub_places, False))
+    if unplaced and spec.place_keys and not own:
+        tiers.append(([d for d in candidates if d in unplaced], [], False))
+    if not tiers:
+        if spec.place_keys and any(level for _, level in spec.place_keys):
+            asked = next(k for k, level in spec.place_keys if level).title()
+            return Route(
+                doc_ids=[],
+                refusal=Refusal(reason=Reason.OTHER_PLACE, asked=asked, have=_have_places(library, english)),
+            )
+        tiers.append((candidates, [], False))
+    first: Refusal | None = None
+    for docs, subs, named in tiers:  # the place's own notices first; a wider one that names it inside, if they fail
+        kept, refusal = _when_and_scope(spec, library, docs, bool(subs))
+        if kept:
+            return Route(doc_ids=kept, sub_places=subs, labels=labels, named_place=named)
+        first = first or refusal
+    return Route(doc_ids=[], refusal=first)
 
+
+def _when_and_scope(
+    spec: QuestionSpec, library: Library, candidates: list[str], inside: bool
+) -> tuple[list[str], Refusal | None]:
+    """The notices whose profile does not state another year, period or scope than the question's."""
+    entries, english = library.entries, spec.english
     if spec.year is not None:
         kept = [
             d
@@ -91,9 +157,8 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         if not kept:
             years = sorted({str(entries[d].profile.year) for d in candidates if entries[d].profile.year})
             have = ("、".join(f"{y}年" for y in years)) if not english else ", ".join(years)
-            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_YEAR, asked=str(spec.year), have=have))
+            return [], Refusal(reason=Reason.OTHER_YEAR, asked=str(spec.year), have=have)
         candidates = kept
-
     if spec.periods:
         kept = [
             d
@@ -110,10 +175,9 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
                 dict.fromkeys(entries[d].profile.period.label for d in candidates if entries[d].profile.period)
             )
             asked = "、".join(p.label_en if english else p.label for p in spec.periods)
-            return Route(doc_ids=[], refusal=Refusal(reason=Reason.OTHER_PERIOD, asked=asked, have=have))
+            return [], Refusal(reason=Reason.OTHER_PERIOD, asked=asked, have=have)
         candidates = kept
-
-    if spec.scope is not None and not sub_places:
+    if spec.scope is not None and not inside:
         kept = [
             d
             for d in candidates
@@ -122,11 +186,9 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
         ]
         if not kept:
             have = "、".join(dict.fromkeys(scope_word(entries[d].profile.level) for d in candidates))
-            return Route(
-                doc_ids=[], refusal=Refusal(reason=Reason.OTHER_SCOPE, asked=scope_word(spec.scope), have=have)
-            )
+            return [], Refusal(reason=Reason.OTHER_SCOPE, asked=scope_word(spec.scope), have=have)
         candidates = kept
-    return Route(doc_ids=candidates, sub_places=sub_places, labels=labels, named_place=named)
+    return candidates, None
 
 
 def scope_word(level: Level | None) -> str:

@@ -1,11 +1,12 @@
-"""All settings in one typed model: defaults and help here, overridable by TONGBAO_* env vars or CLI flags."""
+"""All settings in one typed model (pydantic-settings): defaults and help here, overridable by TONGBAO_* environment
+variables or CLI flags."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from documents.corpus import BUNDLED_NOTICES
 from documents.errors import AssistantError
@@ -21,7 +22,9 @@ def _limit(name: str) -> int:
     return Field(default=field.default, ge=field.metadata[0].ge, description=field.description)
 
 
-class Settings(BaseModel):
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="ignore")
+
     documents: Path = Field(
         default=BUNDLED_NOTICES,
         description="folder of notices to answer from: .txt .md .html .htm .docx .pdf .xlsx (see Formats)",
@@ -51,10 +54,6 @@ class Settings(BaseModel):
     )
     host: str = Field(default="127.0.0.1", description="address the web chat listens on")
     port: int = Field(default=7860, ge=1, le=65535, description="port the web chat listens on")
-    top_k: int = Field(default=5, ge=1, le=50, description="paragraphs retrieved per question")
-    refuse_below: float = Field(
-        default=0.15, ge=0.0, le=1.0, description="calibrated retrieval score under which a question is refused"
-    )
     max_question_chars: int = Field(default=500, ge=10, description="longer questions are rejected with a message")
     max_notice_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="larger notice files are refused")
     # What a notice may make a reader do, and hold (documents.limits; README, Security). The same for uploads, the
@@ -99,14 +98,8 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then TONGBAO_<NAME> environment variables, then explicit overrides (CLI flags)."""
-        values: dict[str, object] = {}
-        for name in cls.model_fields:
-            env = os.environ.get(ENV_PREFIX + name.upper())
-            if env is not None and env != "":
-                values[name] = env
-        values.update({k: v for k, v in overrides.items() if v is not None})
         try:
-            return cls(**values)
+            return cls(**{k: v for k, v in overrides.items() if v is not None})
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise AssistantError(f"invalid setting: {problems}") from None

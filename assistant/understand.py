@@ -219,7 +219,11 @@ def _scope_levels(text: str) -> list[Level]:
     """全省 / 全市 / 全国 standing as the question's scope (2019年全国GDP), not inside a name (第四次全国经济普查)."""
     for name in place_names(text):  # 湖北全省: the scope word stands after a place name
         text = text.replace(name, " ")
-    found = [Level.NATION if m.group(2) else Level(m.group(1)) for m in _SCOPE_AT.finditer(text)]
+    found = [
+        Level.NATION if m.group(2) else Level(m.group(1))
+        for m in _SCOPE_AT.finditer(text)
+        if not re.match(r"排|第|平均|水平|位", text[m.end() :])  # 全国排第几: what it ranks among, not the scope
+    ]
     return found or ([Level.NATION] if re.search(r"\bchina'?s?\b|nationwide|whole country", text) else [])
 
 

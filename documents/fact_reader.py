@@ -43,7 +43,7 @@ _TARGET_AFTER = re.compile(
     r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
 )
 _TARGET_SENTENCE = re.compile(
-    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标为"
+    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)"
 )
 _RESULT = re.compile(r"实际|结果|显示|最终|落实情况|完成情况|实际上|去年|上年")
 _PLAN_BEFORE = re.compile(r"计划|拟|预计将|将要|准备")
@@ -111,6 +111,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
             return FactRole.COMPARISON
     if q.qualifier == Qualifier.AIM or _TARGET_AFTER.search(after):
         return FactRole.TARGET
+    if q.qualifier == Qualifier.AT_MOST and re.search(r"控制(?:在|于)?$", before) and not _RESULT.search(sentence):
+        return FactRole.TARGET  # 失业率控制在1.5%以内: a ceiling set, unless the sentence reports a result
     cue = [m.end() for m in _TARGET_SENTENCE.finditer(sentence)]
     result = [m.end() for m in _RESULT.finditer(sentence)]
     if cue and (not result or max(cue) > max(result)):
@@ -220,12 +222,36 @@ def _paragraph_topic(paragraph: Paragraph, notice: Notice) -> str:
 def read_facts(notice: Notice, profile: NoticeProfile) -> list[Fact]:
     """Every figure of every body paragraph, in reading order."""
     facts: list[Fact] = []
-    for paragraph in notice.paragraphs:
+    for index, paragraph in enumerate(notice.paragraphs):
         if paragraph.kind in (ParagraphKind.BODY, ParagraphKind.HEADING) or (
             paragraph.kind == ParagraphKind.TITLE and len(notice.paragraphs) <= 2
         ):
-            facts += paragraph_facts(paragraph, notice, profile)
+            found = paragraph_facts(paragraph, notice, profile)
+            if _reported_below(notice.paragraphs, index):
+                found = [f.model_copy(update={"role": FactRole.TARGET, "period": Period(start=1, end=12)})
+                         if f.role in (FactRole.ACTUAL, FactRole.CUMULATIVE) else f for f in found]  # fmt: skip
+            facts += found
     return facts
+
+
+_REPORTING = re.compile(r"^(?:推进情况|进展情况|完成情况|落实情况|工作进展|进展|进度)[:：]|截至|截止|已完成|已经|累计")
+
+
+def _reported_below(paragraphs: list[Paragraph], index: int) -> bool:
+    """A numbered item that only states what is to be done (二、…新建公办幼儿园7所,…), reported on by the lines
+    under it (推进情况:…): its figures are the item's targets."""
+    item = paragraphs[index]
+    text = normalise(item.text)
+    if not item.marker or not extract_quantities(text) or period_mentions(text):
+        return False
+    if re.search(r"实现|累计|已|同比|完成了|超额|增长|下降|达到", text):
+        return False
+    for later in paragraphs[index + 1 : index + 4]:
+        if later.marker and later.marker[:1] == item.marker[:1]:
+            return False  # the next item of the same list: nothing reported under this one
+        if _REPORTING.search(normalise(later.text)) or period_mentions(later.text):
+            return True
+    return False
 
 
 def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile) -> list[Fact]:

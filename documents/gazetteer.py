@@ -33,7 +33,7 @@ class Gazetteer(BaseModel):
         for p in profiles:
             if p.place:
                 names += [p.place, split_level(p.place)[0]]
-        keys = [p.place_key for p in profiles if p.place_key]
+        keys = [p.place_key for p in profiles if p.place_key and not p.place]  # pinyin only where no name is known
         return cls(names=sorted({n for n in names if len(n) >= 2}, key=len, reverse=True), keys=sorted(set(keys)))
 
     def find(self, text: str) -> list[str]:
@@ -56,6 +56,8 @@ class Gazetteer(BaseModel):
                     suffixed = at + size < len(text) and text[at + size] in "省市县区州旗"
                     if size == 2 and not (suffixed or _leads(text, at, size)):
                         continue  # 城乡 inside a question is a word, not 城厢; a place leads the question
+                    if re.fullmatch(r"[省市县区州旗]+", word):
+                        continue  # 县市(区): level words, not a place
                     if any(pinyin_matches(word, key) for key in self.keys):
                         end = at + size + (1 if suffixed else 0)
                         found.append(text[at:end])

@@ -53,6 +53,14 @@ class Paragraph(BaseModel):
     cells: list[Cell] = Field(
         default_factory=list, description="for a table row: one cell per column, in order; empty otherwise"
     )
+    source: str | None = Field(
+        default=None, description="the line as published, where reading changed it (pinyin glosses dropped)"
+    )
+
+    @property
+    def published(self) -> str:
+        """The paragraph as the notice wrote it: what a citation shows."""
+        return self.source or self.text
 
     @property
     def breadcrumb_text(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
@@ -18,7 +19,8 @@ from documents.errors import NoticeError
 from documents.models import Notice, ParagraphKind
 from documents.numerals import normalise
 from documents.places import Level, key_matches, pinyin_matches, place_names, scope_levels, split_level
-from documents.reporting import Period, period_mentions, read_period, year_mentions
+from documents.profile_place import read_place
+from documents.reporting import Period, agrees, period_mentions, read_period, year_mentions
 
 _KINDS = (
     ("政府工作报告", re.compile(r"政府工作报告")),
@@ -44,6 +46,7 @@ class NoticeProfile(BaseModel):
     issuer: str | None = None
     place: str | None = Field(default=None, description="the place's Chinese name as written, e.g. 宁都县, 四川")
     place_key: str | None = Field(default=None, description="its pinyin without the level, e.g. yueyanglou")
+    division: str | None = Field(default=None, description="its division code (documents.divisions), when known")
     level: Level | None = None
     year: int | None = None
     period: Period | None = None
@@ -135,35 +138,31 @@ def build_profile(notice: Notice, sidecar: dict[str, object] | None = None) -> N
     meta = notice.metadata
     sources: dict[str, str] = {}
     body = _body_text(notice)
-    head = [notice.title, *[p.text for p in notice.paragraphs[1:3]]]
+    title = notice.title if notice.title != notice.doc_id else ""  # a notice without a title is named by its file
+    head = [title, *[p.text for p in notice.paragraphs[1:3]]]
     file_key, file_year, file_period = _file_parts(notice.doc_id)
 
     issuer = next((meta[k] for k in _ISSUER_KEYS if meta.get(k)), None)
-    place = _first_place([issuer] if issuer else [])
-    if place:
-        sources["place"] = "header"
-    else:
-        place = _first_place(head)
-        if place and (not file_key or pinyin_matches(place, file_key)):
-            sources["place"] = "title"
-        elif file_key:
-            place = _spelled_in(notice.title + "\n" + notice.text[:3000], file_key)
-            sources["place"] = "file name" if place is None else "body (spelled as the file name)"
-        else:
-            place = None
+    first_lines = [p.text for p in notice.paragraphs[:4]]
+    national = re.search(r"国务院|全国人大", normalise(" ".join([issuer or "", title])))
+    reading = None if national else read_place(issuer, title, first_lines, body, file_key)
+    place = reading.division.name if reading else None
+    division = reading.division.code if reading else None
+    if reading:
+        sources["place"] = reading.source
     place_key = file_key
-    if place and not place_key:
+    if place:
         from documents.places import pinyin_of
 
-        place_key = pinyin_of(split_level(place)[0])
-    if place_key and "place" not in sources:
-        sources["place"] = "file name"
+        place_key = pinyin_of(reading.division.stem) if reading else place_key
+    elif place_key:
+        sources["place"] = "file name (pinyin only)"
 
-    level = split_level(place)[1] if place else None
-    title_levels = scope_levels(notice.title)
-    cue = _ISSUER_LEVEL.search(normalise(" ".join([issuer or "", notice.title])))
+    level = reading.level if reading else None
+    title_levels = scope_levels(title)
+    cue = _ISSUER_LEVEL.search(normalise(" ".join([issuer or "", title])))
     if level:
-        sources["level"] = "place name"
+        sources["level"] = "place"
     elif cue:
         level = Level.NATION if cue.group(1) else Level(next(g for g in cue.groups()[1:] if g))
         sources["level"] = "issuer"
@@ -171,7 +170,7 @@ def build_profile(notice: Notice, sidecar: dict[str, object] | None = None) -> N
         level, sources["level"] = title_levels[0], "title"
     else:
         cues = [_ISSUER_LEVEL.search(normalise(t)) for t in head[1:] if re.search(r"来源|督查|督察|办公室|报告显示", t)]
-        levels = scope_levels(notice.title + "\n" + body) or scope_levels(" ".join(head))
+        levels = scope_levels(title + "\n" + body) or scope_levels(" ".join(head))
         if any(cues):  # 来自省政府督查室的报告: the issuer named in the first lines
             found = next(c for c in cues if c)
             level = Level.NATION if found.group(1) else Level(next(g for g in found.groups()[1:] if g))
@@ -182,38 +181,81 @@ def build_profile(notice: Notice, sidecar: dict[str, object] | None = None) -> N
     if level == Level.NATION:
         place = "全国"
 
-    year = next((y for _, _, y in year_mentions(notice.title)), None)
-    sources_year = "title" if year else None
-    if year is None and file_year:
-        year, sources_year = file_year, "file name"
-    if year is None:
-        year = next((y for text in head[1:] + [body[:400]] for _, _, y in year_mentions(text)), None)
-        sources_year = "body" if year else None
-    if year is None:
-        date = next((meta[k] for k in _DATE_KEYS if meta.get(k)), "")
-        year = next((y for _, _, y in year_mentions(date)), None)
-        sources_year = "header date" if year else None
+    year, sources_year = _read_year(notice, meta, head, body, file_year)
     if sources_year:
         sources["year"] = sources_year
 
-    period = read_period(notice.title)
+    period = read_period(title)
     if period:
         sources["period"] = "title"
-    elif file_period:
-        period, sources["period"] = file_period, "file name"
     else:
-        found = period_mentions(body[:300])
+        found = [f[2] for f in period_mentions(body[:400] + " " + " ".join(head[1:]))]
+        # In a report under way, 全年 in the opening lines frames the year's plan (全年共安排…); the period the
+        # report covers is the to-date one (截至8月底). A body that names only the full year reports the year.
+        to_date = [p for p in found if (p.start, p.end) != (1, 12)]
         if found:
-            period, sources["period"] = found[0][2], "body"
+            period, sources["period"] = (to_date or found)[0], "body"
+            if file_period and period != file_period and agrees(period, file_period):
+                # 4月 or 截至4月底 in the text, 1-4 in the file name: the same period, the name's reading exact
+                period, sources["period"] = file_period, "body and file name"
+        elif file_period:
+            period, sources["period"] = file_period, "file name"
 
-    kind = next((name for name, cue in _KINDS if cue.search(normalise(notice.title))), None) or next(
+    kind = next((name for name, cue in _KINDS if cue.search(normalise(title))), None) or next(
         (name for name, cue in _KINDS if cue.search(normalise(body[:600]))), None
     )
     profile = NoticeProfile(
         doc_id=notice.doc_id, title=notice.title, issuer=issuer, place=place, place_key=place_key, level=level,
-        year=year, period=period, kind=kind, sources=sources,
+        year=year, period=period, kind=kind, sources=sources, division=division,
     )  # fmt: skip
     return _apply_sidecar(profile, sidecar) if sidecar else profile
+
+
+_SPAN = re.compile(r"\s*[—–\-~至到]\s*(?:19|20)\d\d")
+
+
+def _years(text: str) -> list[int]:
+    """Years a text names, leaving out the first year of a span (2013—2017年)."""
+    plain = normalise(text)
+    return [y for start, end, y in year_mentions(plain) if not _SPAN.match(plain[end - (plain[end - 1] == "年") :])]
+
+
+def _read_year(
+    notice: Notice, meta: dict[str, str], head: list[str], body: str, file_year: int | None
+) -> tuple[int | None, str | None]:
+    """The year a notice reports on: its title, its header date, its first lines, the year its body names most;
+    the file name last."""
+    found = _years(head[0])
+    if found:
+        return found[0], "title"
+    date = next((meta[k] for k in _DATE_KEYS if meta.get(k)), "")
+    if _years(date):
+        return _years(date)[0], "header date"
+    for text in head[1:]:
+        if _years(text[:200]):
+            return _years(text[:200])[0], "first lines"
+    counts = Counter(_reported_years(body))
+    if counts:
+        return counts.most_common(1)[0][0], "body"
+    return (file_year, "file name") if file_year else (None, None)
+
+
+_PLANNED = re.compile(r"^[^,，。;；]{0,8}?(?:计划|预计|将|目标|谋划|储备|力争|规划)")
+
+
+def _reported_years(body: str) -> list[int]:
+    """Years the body reports on: not a year planned ahead (2017年全盟计划…) nor a base compared with."""
+    plain = normalise(body)
+    found = []
+    for start, end, year in year_mentions(plain):
+        if plain[end - 1] != "年":
+            continue  # 共2034个: a count, not a year
+        if _SPAN.match(plain[end - (plain[end - 1] == "年") :]) or _PLANNED.match(plain[end:]):
+            continue
+        if re.search(r"(?:较|比|与|明年|到|安排|计划|谋划|储备|预计)$", plain[max(0, start - 4) : start]):
+            continue
+        found.append(year)
+    return found
 
 
 def _apply_sidecar(profile: NoticeProfile, sidecar: dict[str, object]) -> NoticeProfile:

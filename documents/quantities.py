@@ -487,7 +487,21 @@ class _Scanner:
                 self.last = max(self.last, self.number(pos, chinese=False))
             else:
                 self.last = max(self.last, self.number(pos, chinese=True))
-        return sorted(self.found, key=lambda q: q.start)
+        return _spread_units(sorted(self.found, key=lambda q: q.start), norm)
+
+
+def _spread_units(found: list[Quantity], norm: str) -> list[Quantity]:
+    """A list written with its unit once, at its end: in 分别高0.8个、1.6个百分点 the first figure is in percentage
+    points too, not a count of 个."""
+    out = list(found)
+    for i in range(len(out) - 1, 0, -1):
+        last, before = out[i], out[i - 1]
+        if last.kind != K.PERCENTAGE_POINT or before.unit != "个" or before.kind == K.PERCENTAGE_POINT:
+            continue
+        if not re.fullmatch(r"\s*[、和及与]\s*", norm[before.end : last.start]):
+            continue
+        out[i - 1] = before.model_copy(update={"unit": last.unit, "kind": K.PERCENTAGE_POINT})
+    return out
 
 
 def _quote_spans(norm: str) -> list[tuple[int, int]]:

@@ -19,7 +19,9 @@ class Period(BaseModel):
     start: int | None = Field(default=1, description="first month, 1-12 (None when only the end is known)")
     end: int = Field(ge=1, le=12, description="last month")
     point: bool = Field(default=False, description="as of the end of `end`: agrees with any range ending there")
-    loose: bool = Field(default=False, description="a single quarter that may mean the cumulative year to date")
+    loose: bool = Field(
+        default=False, description="a single quarter or month that may mean the cumulative year to date"
+    )
 
     @property
     def label(self) -> str:
@@ -82,7 +84,7 @@ _CUES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(rf"{_MONTH}月(?:底|末)"), lambda m: Period(end=_m(m[1]), point=True)),
     (
         re.compile(rf"(?<![0-9年])(?<!月){_MONTH}月(?:份)?(?![0-9]|[日号]|[-~—–至到]|底|末|初|上旬|中旬|下旬)"),
-        lambda m: Period(start=_m(m[1]), end=_m(m[1])),
+        lambda m: Period(start=_m(m[1]), end=_m(m[1]), loose=_m(m[1]) > 1),  # 4月,已完成…: often the year to date
     ),
     (re.compile(r"全年(?![^,，?？;；。]{0,10}(?:目标|任务|计划|预期))|全年度"), lambda m: Period(start=1, end=12)),
     # English

@@ -17,6 +17,7 @@ class Vocabulary(BaseModel):
     frame: list[str] = Field(description="words that frame a question without naming what it asks")
     ceilings: list[str] = Field(default_factory=list, description="measures whose target is a ceiling (失业率, 物价)")
     english: dict[str, str] = Field(description="English word or phrase → a Chinese term of the notices")
+    place_words: list[str] = Field(default_factory=list, description="division stems notices write as words (新建)")
 
     def expand(self, text: str) -> str:
         """Replace abbreviations by the full term (规上 → 规模以上), leaving text that already has it alone."""
@@ -44,6 +45,7 @@ def read_vocabulary(path: Path) -> Vocabulary:
             frame=data.get("frame", {}).get("words", []),
             ceilings=data.get("ceilings", {}).get("words", []),
             english={k.lower(): v for k, v in data.get("english", {}).items()},
+            place_words=data.get("places", {}).get("common_words", []),
         )
     except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise ValueError(f"{path}: not a valid vocabulary file ({exc})") from exc

@@ -55,7 +55,7 @@ def test_ask_json_follows_the_contract() -> None:
     assert result.exit_code == 0, result.output
     answer = Answer.model_validate_json(result.stdout.strip().splitlines()[-1])
     assert "5193" in answer.answer and answer.citations[0].paragraph_id == "p017"
-    assert any(f.text == "3.7万人" and f.value == 37000 for f in answer.figures)
+    assert any(f.text == "5193人" and f.value == 5193 for f in answer.figures)
 
 
 @pytest.mark.model

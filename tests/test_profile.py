@@ -12,6 +12,7 @@ from documents.library import Library
 from documents.parser import parse_notice
 from documents.places import Level
 from documents.profile import build_profile, read_sidecar
+from documents.reporting import agrees, read_period
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "notices" / "real"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"{REAL} is not here (CI and the dev machine have it)")
@@ -124,5 +125,24 @@ REAL_PROFILES = {  # file stem: (place key, level, year, period) as SOURCES.md d
 @pytest.mark.parametrize(("stem", "expected"), REAL_PROFILES.items())
 def test_real_notice_profiles(stem: str, expected: tuple) -> None:
     profile = build_profile(load_notice(REAL / f"{stem}.txt"))
-    period = profile.period.label if profile.period else None
-    assert (profile.place_key, profile.level, profile.year, period) == expected
+    key, level, year, period = expected
+    assert (profile.place_key, profile.level, profile.year) == (key, level, year)
+    assert profile.period is not None and agrees(read_period(period), profile.period)  # 截至11月底 answers 1-11月
+
+
+NEUTRAL = {  # what the text alone says, read from copies named notice-NN.txt (the file name says nothing)
+    "01-sichuan-2015-1-4": ("四川省", 2015), "02-shanghai-2016-full": ("上海市", 2016),
+    "06-ningbo-2018-full": ("宁波市", 2018), "12-kaiping-2024-1-2": ("开平市", 2024),
+    "17-yichang-2017-0629": ("宜昌市", None), "23-附件1": ("袁州区", 2023), "27-附件2": ("甘肃省", 2024),
+    "29-10件民生实事任务分解表": ("吉水县", None), "31-xicheng-2020-full": ("西城区", 2020),
+    "39-重点工作推进落实情况一览表": ("黄冈市", 2018),
+}  # fmt: skip
+
+
+@needs_real
+@pytest.mark.parametrize(("stem", "expected"), NEUTRAL.items())
+def test_profiles_are_read_from_the_text_not_the_file_name(stem: str, expected: tuple, tmp_path) -> None:
+    copy = tmp_path / "notice-07.txt"
+    copy.write_bytes((REAL / f"{stem}.txt").read_bytes())
+    profile = build_profile(load_notice(copy))
+    assert (profile.place, profile.year) == expected

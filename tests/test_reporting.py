@@ -41,7 +41,8 @@ def test_a_question_comparing_periods_names_both() -> None:
     ("asked", "have", "ok"),
     [
         ("1-4月", "截至4月底", True),  # a running total as of the end of April answers 1-4月
-        ("1-4月", "4月", False),  # April alone is not January to April
+        ("1-4月", "4月", True),  # 4月,已完成…: a bare month in a report is often the year to date (loose)
+        ("1-4月", "二季度", False),
         ("1-10月", "1-11月", False),
         ("三季度", "前三季度", True),  # 三季度 in a title usually means the year to date
         ("一季度", "1-3月", True),

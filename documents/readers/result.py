@@ -52,10 +52,19 @@ class DecodedNotice(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
     def to_notice(self, doc_id: str, path: str = "") -> Notice:
-        """Parse into the outline; metadata the source gave apart from its text fills keys the text lacks."""
+        """Parse into the outline; metadata the source gave apart from its text fills keys the text lacks. Pinyin
+        glosses a mirror site wrote after characters (發(fā)展) are dropped first."""
+        rows = {
+            n: [c.model_copy(update={"text": strip_glosses(c.text)}) for c in cells] for n, cells in self.rows.items()
+        }
         notice = parse_notice(
-            self.text, doc_id, path=path, sha256=self.sha256, warnings=list(self.warnings), cells=self.rows
+            strip_glosses(self.text), doc_id, path=path, sha256=self.sha256, warnings=list(self.warnings), cells=rows
         )
+        raw_lines = self.text.split("\n")
+        for paragraph in notice.paragraphs:  # a citation shows the line as published, glosses and all
+            line = raw_lines[int(paragraph.id[1:]) - 1].strip()
+            if line != paragraph.text:
+                paragraph.source = line
         notice.metadata = {**self.metadata, **notice.metadata}
         return notice
 
@@ -65,6 +74,15 @@ class DecodedNotice(BaseModel):
             return self
         warnings = [w.replace(f"{self.name}: ", f"{name}: ", 1) for w in self.warnings]
         return self.model_copy(update={"name": name, "warnings": warnings})
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（](?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+
+
+def strip_glosses(text: str) -> str:
+    """經(jīng)濟(jì) → 經濟: a pinyin gloss in brackets after a character, with a tone mark, is not notice text."""
+    return _GLOSS.sub("", text)
 
 
 def join_fragments(parts: list[str]) -> str:
