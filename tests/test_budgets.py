@@ -21,6 +21,7 @@ from tests.fixtures import bombs
 BOMBS = {
     "merged.xlsx": (bombs.merged_xlsx, "merges 17,179,836,416 cells (the largest range: A3:XFD1048576)", "SHEET_CELLS"),
     "corner.xlsx": (bombs.corner_xlsx, "1,048,576 rows × 16,384 columns", "SHEET_CELLS"),
+    "shared.xlsx": (bombs.shared_part_xlsx, "named by 300 sheets", "SHEET_CELLS"),
     "inflating.docx": (bombs.inflating_docx, "its parts unzip to 7.6 MiB", "INFLATE_RATIO"),
     "drawing.pdf": (bombs.inflating_pdf, "its streams inflate to more than", "INFLATE_RATIO"),
     "pages.pdf": (bombs.many_pages_pdf, "more than 300 pages", "PDF_PAGES"),

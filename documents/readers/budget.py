@@ -144,6 +144,7 @@ def sheet_extents(raw: bytes, name: str, limits: ReadLimits) -> dict[str, SheetE
         return {}
     extents: dict[str, SheetExtent] = {}
     total = 0
+    readers = _sheet_entries(archive)
     for part in archive.namelist():
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
@@ -158,12 +159,41 @@ def sheet_extents(raw: bytes, name: str, limits: ReadLimits) -> dict[str, SheetE
             largest = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
             found = f"sheet {sheet} merges {extent.merged_cells:,} cells (the largest range: {largest})"
             raise limits.refuse(name, found, "max_sheet_cells", "cells")
-        total += extent.cells
+        times = max(1, readers.get(part, 1))  # openpyxl reads a part once for every sheet entry naming it
+        total += extent.cells * times
         if total > limits.max_sheet_cells:
             found = f"sheet {sheet} spans {extent.rows:,} rows × {extent.columns:,} columns = {extent.cells:,} cells"
+            found += f", named by {times} sheets" if times > 1 else ""
+            found += f"; the workbook's sheets span {total:,} cells so far"
             raise limits.refuse(name, found, "max_sheet_cells", "cells")
         extents[part] = extent
     return extents
+
+
+_RELATION = re.compile(r"<Relationship\b[^>]*>")
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_ATTRIBUTE = re.compile(r"""([\w:]+)\s*=\s*["']([^"']*)["']""")
+
+
+def _sheet_entries(archive: zipfile.ZipFile) -> dict[str, int]:
+    """How many of the workbook's sheet entries name each worksheet part (several may name one)."""
+    try:
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return {}
+    target: dict[str, str] = {}
+    for m in _RELATION.finditer(rels):
+        attrs = dict(_ATTRIBUTE.findall(m[0]))
+        path = attrs.get("Target", "")
+        path = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+        target[attrs.get("Id", "")] = path
+    counts: dict[str, int] = {}
+    for m in _SHEET.finditer(book):
+        rid = next((v for k, v in _ATTRIBUTE.findall(m[0]) if k.endswith(":id")), "")
+        if rid in target:
+            counts[target[rid]] = counts.get(target[rid], 0) + 1
+    return counts
 
 
 class InflateLimit(Exception):
