@@ -20,7 +20,6 @@ from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
 from documents.models import Qualifier
 from documents.pairs import FactPair
-from documents.reporting import Period
 from documents.vocabulary import vocabulary
 from index.text import normalize
 
@@ -285,6 +284,10 @@ def compose(
             else f"另有{'、'.join(names)}的通报也有相关内容,可在问题中指明地区。"
         )
     text = (" " if spec.english else "").join(lines)
+    compared = _period_difference(spec, matching)
+    if compared is not None:
+        draft.derived.append(compared)
+        text += f" Difference: {compared.formula}." if spec.english else f"相差:{compared.formula}。"
     if spec.english:
         text = "According to the notice, " + text if len(lines) == 1 else "According to the notices: " + text
     text = _yes_no(spec, matching, library, pairs) + text
@@ -294,28 +297,15 @@ def compose(
                   intent=spec.asks[0].want.value, context=spec.context or spec.text)  # fmt: skip
 
 
-def merge_periods(spec: QuestionSpec, answers: list[tuple[Period, Answer]]) -> Answer:
-    """One answer from each period's answer, each line led by its period, markers renumbered; the difference of
-    the first figures when the question compares them (上半年比一季度多…)."""
-    lines, citations, figures, derived = [], [], [], []
-    for period, answer in answers:
-        text = answer.answer
-        for number in range(len(answer.citations), 0, -1):  # highest first, so [1] never rewrites [10]
-            text = text.replace(f"[{number}]", f"[{number + len(citations)}]")
-        label = period.label_en if spec.english else period.label
-        lines.append(text if label in text.split(":")[0] else f"{label}: {text}")  # the notice's label may say it
-        citations += answer.citations
-        figures += answer.figures
-        derived += answer.derived
-    text = (" " if spec.english else "").join(lines)
-    firsts = [a.figures[0] for _, a in answers if a.figures]
-    if spec.compares and len(firsts) == 2 and firsts[0].unit == firsts[1].unit:
-        earlier, later = firsts
-        diff = later.value - earlier.value
-        unit = (" percentage points" if spec.english else "个百分点") if later.unit == "%" else later.unit
-        formula = f"{later.text} − {earlier.text} = {diff.normalize():f}{unit}"
-        derived.append(Derived(name="difference", value=diff, formula=formula))
-        text += f" Difference: {formula}." if spec.english else f"相差:{formula}。"
-    return Answer(question=spec.raw, answer=text, citations=citations, figures=figures, derived=derived,
-                  confidence=max(a.confidence for _, a in answers), language=spec.language,
-                  intent=answers[0][1].intent, context=spec.text)  # fmt: skip
+def _period_difference(spec: QuestionSpec, matching: Matching) -> Derived | None:
+    """上半年比一季度多…: the later period's figure less the earlier one's, when both are of one unit."""
+    facts = [m.fact for m in matching.matches if m.fact is not None and m.fact.period is not None]
+    if not spec.compares or len(facts) < 2:
+        return None
+    earlier, later = sorted(facts[:2], key=lambda f: (f.period.end, -(f.period.start or 1)))  # type: ignore[union-attr]
+    if earlier.quantity.unit != later.quantity.unit or earlier.period == later.period:
+        return None
+    diff = later.quantity.value - earlier.quantity.value
+    unit = (" percentage points" if spec.english else "个百分点") if later.quantity.unit == "%" else later.quantity.unit
+    formula = f"{later.quantity.text} − {earlier.quantity.text} = {diff.normalize():f}{unit}"
+    return Derived(name="difference", value=diff, formula=formula)
