@@ -206,6 +206,7 @@ def naming_words(terms: str) -> list[str]:
     ]  # fmt: skip
 
 
+@lru_cache(maxsize=16384)
 def _typo_in(word: str, text: str) -> bool:
     """A span of the text that differs from the word in one character, read alike when the word is short
     (报消 for 报销, 峻工 for 竣工, 黄金口 for 黄荆口)."""
@@ -213,11 +214,16 @@ def _typo_in(word: str, text: str) -> bool:
 
     n = len(word)
     for i in range(len(text) - n + 1):
-        window = text[i : i + n]
-        diff = [j for j in range(n) if window[j] != word[j]]
-        if len(diff) != 1:
+        at = -1  # the one position where the window differs; a second difference ends the window early
+        for j in range(n):
+            if text[i + j] != word[j]:
+                if at >= 0:
+                    at = -2
+                    break
+                at = j
+        if at < 0:
             continue
-        a, b = lazy_pinyin(window[diff[0]])[0], lazy_pinyin(word[diff[0]])[0]
+        a, b = lazy_pinyin(text[i + at])[0], lazy_pinyin(word[at])[0]
         if a == b or _close(a, b):  # 报消 ~ 报销, 偏制 ~ 编制, 黄金口 ~ 黄荆口
             return True
     return False
@@ -265,6 +271,11 @@ def _abbreviates(word: str, text: str) -> bool:
 
 def missing_words(terms: str, text: str) -> list[str]:
     """Content words of the question that the text does not name, by itself, a synonym, its bigrams or a typo."""
+    return list(_missing_words(terms, text))
+
+
+@lru_cache(maxsize=8192)  # the facts of one clause group share their text: each is asked about many times
+def _missing_words(terms: str, text: str) -> tuple[str, ...]:
     plain = normalize(text)
     terms = normalize(terms)
     for group in vocabulary().synonyms:  # 新型农村合作医疗 asked, 参合农民 written: named by a synonym
@@ -280,4 +291,4 @@ def missing_words(terms: str, text: str) -> list[str]:
         if _typo_in(word, plain) or _abbreviates(word, plain):
             continue
         missing.append(word)
-    return missing
+    return tuple(missing)
