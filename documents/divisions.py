@@ -109,43 +109,6 @@ def parent_of(division: Division) -> Division | None:
 _STEM_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
-@lru_cache(maxsize=1)
-def _stems_by_length() -> dict[int, set[str]]:
-    _, by_stem, _ = _table()
-    lengths: dict[int, set[str]] = {}
-    for stem in by_stem:
-        lengths.setdefault(len(stem), set()).add(stem)
-    return lengths
-
-
-def mentioned(text: str) -> list[tuple[int, str, list[Division]]]:
-    """(offset, written form, divisions it may be) of each division name or stem a text writes, longest first at
-    each place, not overlapping."""
-    by_name, by_stem, _ = _table()
-    found: list[tuple[int, str, list[Division]]] = []
-    lengths = sorted(_stems_by_length(), reverse=True)
-    i = 0
-    while i < len(text):
-        hit = None
-        for size in (*range(9, 2, -1), 2):
-            word = text[i : i + size]
-            if len(word) < size:
-                continue
-            if word in by_name:
-                hit = (word, by_name[word])
-                break
-            if size in lengths and word in by_stem:
-                hit = (word, by_stem[word])
-                break
-        if hit:
-            found.append((i, hit[0], hit[1]))
-            i += len(hit[0])
-        else:
-            i += 1
-    return found
-
-
-@lru_cache(maxsize=1)
 def _spelled() -> dict[str, list[Division]]:
     from documents.places import pinyin_of
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from documents.errors import NoticeError
 from documents.models import Notice, ParagraphKind
 from documents.numerals import normalise
-from documents.places import Level, key_matches, pinyin_matches, place_names, scope_levels, split_level
+from documents.places import Level, key_matches, pinyin_matches, scope_levels, split_level
 from documents.profile_place import read_place
 from documents.reporting import Period, agrees, period_mentions, read_period, year_mentions
 
@@ -115,22 +115,6 @@ def read_sidecar(path: Path) -> dict[str, object]:
 
 def _body_text(notice: Notice) -> str:
     return "\n".join(p.text for p in notice.paragraphs if p.kind == ParagraphKind.BODY)
-
-
-def _first_place(texts: list[str]) -> str | None:
-    for text in texts:
-        names = place_names(text)
-        if names:
-            return names[0]
-    return None
-
-
-def _spelled_in(text: str, key: str) -> str | None:
-    """A place name in the text whose pinyin spells the file's place key (山西 in 山西中铝…, for shanxi)."""
-    for name in place_names(text):
-        if pinyin_matches(name, key):
-            return name
-    return None
 
 
 def build_profile(notice: Notice, sidecar: dict[str, object] | None = None) -> NoticeProfile:

@@ -36,14 +36,3 @@ def sentences(text: str) -> list[Span]:
 def clauses(text: str) -> list[Span]:
     """Clauses (split at 。;,: but not at 、, which joins the figures of one list)."""
     return _split(text, _CLAUSE_END)
-
-
-def expand_to_sentence(text: str, span: Span) -> Span:
-    """Widen a clause to the sentence that holds it."""
-    start = span.start
-    while start > 0 and text[start - 1] not in "。;；!?！？":
-        start -= 1
-    end = span.end
-    while end < len(text) and text[end] not in "。;；!?！？":
-        end += 1
-    return Span(start, end, text[start:end])
