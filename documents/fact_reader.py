@@ -199,9 +199,19 @@ def _leads_paragraph(text: str, start: int) -> bool:
     return start <= 2 or text[start - 1] in "。;；\n"
 
 
+_BASE_BEFORE = re.compile(r"(?:比|较|同比|与|相比|比上)$")
+_LAST_YEAR = re.compile(r"(?<![比较同与])(?:去年|上年)(?!同期)")
+
+
 def _year(q: Quantity, ctx: _Context, clause: Clause) -> int | None:
-    years = year_mentions(ctx.text[clause.sentence_start : q.start])
-    return years[-1][2] if years else ctx.profile.year
+    """The year the figure is of: the last year its sentence names before it, unless that year is a comparison's
+    base (比2017年同期); a 去年 after it steps back a year (2015新年伊始…去年,…完成投资1200亿元)."""
+    before = normalise(ctx.text[clause.sentence_start : q.start])
+    years = [y for y in year_mentions(before) if not _BASE_BEFORE.search(before[: y[0]])]
+    if not years:
+        return ctx.profile.year
+    start, end, year = years[-1]
+    return year - 1 if _LAST_YEAR.search(before[end:]) else year
 
 
 def _paragraph_topic(paragraph: Paragraph, notice: Notice) -> str:

@@ -169,3 +169,20 @@ def test_cached_facts_are_the_facts_read_and_a_damaged_cache_is_read_again(tmp_p
     edited = Q1.model_copy(update={"text": Q1.text + "\n"})
     Library.of([edited], cache=tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == 2  # another text, another entry
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "year"),
+    [
+        ("2019年全市新增就业5000人。", "5000人", 2019),
+        # a year named as a comparison's base is not the figure's year
+        ("居民消费价格指数比2017同期上涨1.3%。", "1.3%", 2018),
+        ("全市工业增加值较2020年增长8.5%。", "8.5%", 2018),
+        # a year then 去年 in one sentence: the year before it
+        ("2015新年伊始,从省重点办传出喜讯,去年,全省重点项目完成投资1200亿元。", "1200亿元", 2014),
+        ("2015年一季度,全省完成投资300亿元,比去年同期增长5%。", "300亿元", 2015),
+    ],
+)
+def test_a_figure_is_of_the_year_its_sentence_frames(text: str, figure: str, year: int) -> None:
+    facts = _facts("某市2018年重点工作完成情况通报\n" + text)
+    assert _find(facts, figure).year == year

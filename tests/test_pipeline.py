@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.models import Answer
 from assistant.understand import Want, understand
 from documents.facts import FactKind
 from documents.places import Level
@@ -112,6 +113,16 @@ def test_real_notices_answer_by_place(everywhere, question: str, label: str, fig
 )
 def test_real_notices_refuse_what_they_do_not_have(everywhere, question: str) -> None:
     assert everywhere.ask(question).refused
+
+
+@needs_real
+def test_an_english_place_qualified_by_its_province_routes_to_it(everywhere) -> None:
+    # the province is named in Chinese in other notices, the district only as an English key
+    pipeline = everywhere.pipeline
+    spec = understand("What was the general public budget revenue of Beijing's Xicheng District in 2020?",
+                      pipeline.library.gazetteer)
+    routed = pipeline.prepare(spec)
+    assert not isinstance(routed, Answer) and routed.route.doc_ids == ["31-xicheng-2020-full"]
 
 
 @needs_real
