@@ -119,8 +119,9 @@ def test_real_notices_refuse_what_they_do_not_have(everywhere, question: str) ->
 def test_an_english_place_qualified_by_its_province_routes_to_it(everywhere) -> None:
     # the province is named in Chinese in other notices, the district only as an English key
     pipeline = everywhere.pipeline
-    spec = understand("What was the general public budget revenue of Beijing's Xicheng District in 2020?",
-                      pipeline.library.gazetteer)
+    spec = understand(
+        "What was the general public budget revenue of Beijing's Xicheng District in 2020?", pipeline.library.gazetteer
+    )
     routed = pipeline.prepare(spec)
     assert not isinstance(routed, Answer) and routed.route.doc_ids == ["31-xicheng-2020-full"]
 
