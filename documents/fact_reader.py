@@ -40,7 +40,7 @@ _TARGET_BEFORE = re.compile(
     r"(?:全年|年度)(?:计划)?(?:投资|安排)?(?:计划)?$"
 )
 _TARGET_AFTER = re.compile(
-    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
+    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:工作|建设|投资)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
 )
 _TARGET_SENTENCE = re.compile(
     r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)"
@@ -126,9 +126,14 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
         and re.search(r"(?:同比|比|较)(?:上年|去年|上年同期|去年同期)?(?:增加|减少|多|少|增长|下降)$", before)
     ):
         return FactRole.COMPARISON  # 同比增加28.12亿元: the change, not the amount
+    if re.match(r"(?:的)?计划(?!的)", after):
+        return FactRole.PLAN  # 24个计划建成投产项目: the figure counts what was planned
     plan = [m.end() for m in _PLAN_BEFORE.finditer(before)]
-    done_after = re.search(r"\d[^,，]*?(?:" + _DONE_VERB.pattern + ")", before[max(plan) :]) if plan else None
-    if plan and not done_after:  # 计划改造的145个小区中已开工13个: 13 is done; 计划累计完成7公里 is the plan
+    # 计划改造的145个小区中已开工13个, 计划建成项目已经有…21个: 13 and 21 are done; 计划累计完成7公里 is the plan
+    done_after = (
+        re.search(r"\d[^,，]*?(?:" + _DONE_VERB.pattern + ")|已经?有|实际", before[max(plan) :]) if plan else None
+    )
+    if plan and not done_after:
         return FactRole.PLAN
     if _CUMULATIVE.search(before):
         return FactRole.CUMULATIVE
@@ -316,7 +321,9 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 kind = facts[-1].kind  # 增长58.3%(目标10.5%): the bracket gives the same measure's target
             elif in_heading and q.start < heading_end:
                 role = FactRole.TARGET
-            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(facts, clause, before):
+            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(
+                facts, clause, before, ctx.plain[: q.start]
+            ):
                 role = FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on
             topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
             column = next((c for c in cells if c[0] <= q.start < c[1]), None)
@@ -368,14 +375,16 @@ def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
 
 
 _DONE_VERB = re.compile(r"完成|实现|累计|已|实际|建成|开工")
+_ENDS_PLAN = re.compile(_DONE_VERB.pattern + r"|未|中[,，:：]")
 
 
-def _continues_plan(facts: list[Fact], clause: Clause, before: str) -> bool:
-    """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan."""
+def _continues_plan(facts: list[Fact], clause: Clause, before: str, upto: str) -> bool:
+    """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan (a
+    done verb, 未 or 中 after the plan figure ends it: 24个计划建成项目已经有…21个项目建成; 69个计划项目中,…三个未竣工)."""
     previous = facts[-1] if facts else None
     return (
         previous is not None and previous.role == FactRole.PLAN and previous.sentence[0] == clause.sentence_start
-        and not _DONE_VERB.search(before)
+        and not _DONE_VERB.search(before) and not _ENDS_PLAN.search(upto[previous.quantity.end :])
     )  # fmt: skip
 
 

@@ -88,6 +88,14 @@ def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
          FactRole.PLAN, Level.CITY),
         ("报告提出国内生产总值增长6%-6.5%的目标,实际显示,去年国内生产总值比上年增长6.1%。", "6.1%", FactKind.GROWTH,
          FactRole.ACTUAL, Level.NATION),
+        ("一季度,重大项目累计完成投资988.38亿元,超额完成900亿元的工作目标任务。", "900亿元", FactKind.AMOUNT,
+         FactRole.TARGET, Level.CITY),
+        # a figure counting what was planned, then what is done of it
+        ("24个计划建成投产项目已经有甲段、乙段、丙路等21个项目建成。", "24个", FactKind.COUNT, FactRole.PLAN,
+         Level.CITY),
+        ("24个计划建成投产项目已经有甲段、乙段、丙路等21个项目建成。", "21个", FactKind.COUNT, FactRole.ACTUAL,
+         Level.CITY),
+        ("69个计划竣工项目中,甲区、乙区三个项目未按计划竣工。", "三个", FactKind.COUNT, FactRole.ACTUAL, Level.CITY),
     ],
 )  # fmt: skip
 def test_facts_in_other_wordings(text: str, value: str, kind: FactKind, role: FactRole, scope: Level) -> None:

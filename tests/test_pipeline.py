@@ -92,6 +92,8 @@ def test_near_misses_are_refused_saying_what_the_notice_has(assistant, question:
             marks=pytest.mark.xfail(strict=True, reason="known near miss: all projects' 46.4% for the county's"),
         ),
         ("2019年全国城镇登记失业率是多少,控制目标是多少?", "全国 2019年全年", ["3.62%", "4.5%以内"]),
+        # a later part asking the progress of the figure the first part asked: computed from its target
+        ("宁波市2018年新建改建旅游厕所多少座?完成率呢?", "宁波市 2018年全年", ["198座", "132.0%"]),
     ],
 )
 def test_real_notices_answer_by_place(everywhere, question: str, label: str, figures: list[str]) -> None:
