@@ -380,7 +380,7 @@ _ENDS_PLAN = re.compile(_DONE_VERB.pattern + r"|未|中[,，:：]")
 
 def _continues_plan(facts: list[Fact], clause: Clause, before: str, upto: str) -> bool:
     """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan (a
-    done verb, 未 or 中 after the plan figure ends it: 24个计划建成项目已经有…21个项目建成; 69个计划项目中,…三个未竣工)."""
+    done verb, 未 or 中 after the plan figure ends it: 24个计划项目已经有…21个项目建成; 69个计划项目中,…三个未竣工)."""
     previous = facts[-1] if facts else None
     return (
         previous is not None and previous.role == FactRole.PLAN and previous.sentence[0] == clause.sentence_start
