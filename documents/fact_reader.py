@@ -287,10 +287,15 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
     by_clause = {c: [q for q in quantities if c.start <= q.start < c.end] for c in clauses}
     heading_end = len(paragraph.marker or "") + len(paragraph.heading or "")
     in_heading = _heading_states_targets(paragraph, text, heading_end)
+    subject = ""  # the first measure of the sentence before: 地区生产总值完成242.0亿元,…;同比增长5.5% grows it
     for clause in clauses:
         if clause.sentence != current_sentence:
-            current_sentence, group_start, group_measure, sentence_topic = clause.sentence, clause.start, "", ""
+            opens_change = _CHANGE_OPENING.match(ctx.plain[clause.start : clause.end].lstrip(" ,，;；"))
+            carried = subject if opens_change else ""
+            current_sentence, group_start, group_measure, sentence_topic = clause.sentence, clause.start, carried, ""
+            subject = ""
         own = clean_measure(ctx.plain[clause.start : (by_clause[clause][0].start if by_clause[clause] else clause.end)])
+        subject = subject or own
         if own and not restates(own, group_measure):
             group_start, group_measure = clause.start, own
             if not sentence_topic and by_clause[clause] and by_clause[clause][0].unit[:1] in _ITEM_UNITS:
@@ -374,6 +379,7 @@ def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
     return noun if len(noun) >= 2 else ""
 
 
+_CHANGE_OPENING = re.compile(r"(?:同比|比上年|较上年|比去年|较去年|比上年同期)?(?:增长|下降|增加|减少|回落|提高)\d")
 _DONE_VERB = re.compile(r"完成|实现|累计|已|实际|建成|开工")
 _ENDS_PLAN = re.compile(_DONE_VERB.pattern + r"|未|中[,，:：]")
 

@@ -194,3 +194,10 @@ def test_cached_facts_are_the_facts_read_and_a_damaged_cache_is_read_again(tmp_p
 def test_a_figure_is_of_the_year_its_sentence_frames(text: str, figure: str, year: int) -> None:
     facts = _facts("某市2018年重点工作完成情况通报\n" + text)
     assert _find(facts, figure).year == year
+
+
+def test_a_sentence_opening_with_its_growth_is_about_the_subject_before_it() -> None:
+    facts = _facts("某市通报\n一季度,全市地区生产总值完成242.0亿元,总量保持在全省第7位;同比增长5.5%,增速全省第7位。")
+    assert "地区生产总值" in _find(facts, "5.5%").measure
+    facts = _facts("某市通报\n一季度,全市地区生产总值完成242.0亿元;新增城镇就业5193人。")
+    assert "地区生产总值" not in _find(facts, "5193人").measure
