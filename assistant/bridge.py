@@ -279,7 +279,8 @@ class EnglishBridge:
                     continue  # "invest in": the glossary's "invest" (投资), not the dictionary's phrase (投入)
                 for form in self._forms(chunk):
                     hits = self._phrases.get(form) or (self._loose.get(form) if size == 1 else None)
-                    if hits and (size > 1 or len(hits) <= MAX_SENSES):
+                    if hits and (size > 1 or len(hits) <= MAX_SENSES or form in self._glossary):  # gdp: a genre
+                        # term's synonyms (地区生产总值, 生产总值, 经济增长 …) are one sense, however many
                         found.append(
                             sorted(hits, key=lambda w: (-len(w), w))[:3]
                         )  # ties by the word: the same in every process

@@ -150,7 +150,9 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     if pair is None:
         if ask.want == Want.TARGET and fact.role == FactRole.TARGET:
             return "", None
-        reason = Reason.NO_TARGET if ask.want == Want.PROGRESS and not stated else None
+        # 开工率多少: a stated rate is itself the progress asked; only a bare count or amount lacks its target
+        rate = fact.quantity.unit == "%" and fact.kind in (FactKind.LEVEL, FactKind.SHARE, FactKind.COMPLETION)
+        reason = Reason.NO_TARGET if ask.want == Want.PROGRESS and not stated and not rate else None
         return "", Refusal(reason=reason, asked=fact.measure or ask.terms) if reason else None
     target, actual = pair.target, pair.actual
     marker = draft.cite(target.doc_id, target.paragraph_id)

@@ -5,7 +5,7 @@ notices loaded together. Candidates are labelled from gold: a fact is right when
 its paragraph holds a gold string (or its ledger pair gives the gold progress), a sentence when it overlaps a gold
 string. The ranker is a conditional-logit (listwise) logistic model within each slot; the answerability model is a
 logistic regression on every candidate (the judge), whose thresholds are chosen on notices held out of its fit so
-that answering gains the most right figures less wrong ones (see choose_thresholds). `--cv` holds out each notice
+that answering gains the most right figures less wrong ones (see choose_threshold). `--cv` holds out each notice
 in turn: its questions are answered by a scorer fitted without it, and graded by the gold-set rule.
 """
 
@@ -199,6 +199,7 @@ def fit_ranker(examples: list[Example], c: float) -> Linear:
 
 
 JUDGE_TOP = 3  # the judge learns from each slot's best few candidates: the ones it will be asked about
+PICK_AMONG = (1, 2, 3)  # the judge may pick among the ranker's best k; which k is chosen on held-out notices
 
 
 def fit_judge(examples: list[Example], c: float, ranker: Linear) -> Linear:
@@ -229,8 +230,9 @@ def fit_judge(examples: list[Example], c: float, ranker: Linear) -> Linear:
                   weights=model.coef_[0].tolist(), intercept=float(model.intercept_[0]))  # fmt: skip
 
 
-def best_judged(example: Example, ranker: Linear, judge: Linear) -> list[tuple[float, bool]]:
-    """For each slot: the judge's log-odds of the ranker's best usable candidate, and whether it is right."""
+def best_judged(example: Example, ranker: Linear, judge: Linear, among: int = 1) -> list[tuple[float, bool]]:
+    """For each slot: the pick (of the ranker's best `among` usable candidates, the one the judge finds likeliest),
+    the judge's log-odds of it, and whether it is right."""
     prepared = example.prepared
     if prepared is None or not len(prepared.candidates):
         return []
@@ -239,29 +241,35 @@ def best_judged(example: Example, ranker: Linear, judge: Linear) -> list[tuple[f
     for slot in prepared.slots:
         usable = [i for i, c in enumerate(prepared.candidates) if c.slot == slot.index and c.against is None]
         if usable:
-            best = max(usable, key=lambda i: scores[i])
+            best = max(sorted(usable, key=lambda i: -scores[i])[:among], key=lambda i: judged[i])
             out.append((float(judged[best]), bool(example.labels[best])))
     return out
 
 
-def choose_thresholds(examples: list[Example], c: float, judge_c: float, folds: int = 3) -> tuple[float, float]:
-    """The probability the ranker's pick for a slot must reach to be stated, chosen on scores of notices held out
-    of the fit (GroupKFold): the one that states the most picks rightly, less those stated wrongly. A wrong figure
-    (a near miss, or any figure for a question the notices do not cover) costs as much as a right one gains. Every
-    slot meets the same bar (returned twice: the first slot's and the later ones'). Answerable questions with no
+def choose_threshold(examples: list[Example], c: float, judge_c: float, folds: int = 3) -> tuple[int, float]:
+    """How many of the ranker's best the judge picks among, and the probability its pick for a slot must reach to
+    be stated, chosen on scores of notices held out of the fit (GroupKFold): the pair that states the most picks
+    rightly, less those stated wrongly. A wrong figure (a near miss, or any figure for a question the notices do
+    not cover) costs as much as a right one gains. Every slot meets the same bar. Answerable questions with no
     candidate known to be right are left out: their labels cannot say what answering them is."""
     groups = sorted({e.group for e in examples})
     fold_of = {g: i % folds for i, g in enumerate(groups)}
-    judged: list[tuple[float, bool]] = []
+    judged: dict[int, list[tuple[float, bool]]] = {k: [] for k in PICK_AMONG}
     for f in range(folds):
         train = [e for e in examples if fold_of[e.group] != f]
         ranker = fit_ranker(train, c)
         judge = fit_judge(train, judge_c, ranker)
         for e in examples:
             if fold_of[e.group] == f and (e.item.refuse or any(e.labels)):
-                judged += best_judged(e, ranker, judge)
-    threshold = _probability(_best_cut(judged))
-    return threshold, threshold
+                for k in PICK_AMONG:
+                    judged[k] += best_judged(e, ranker, judge, k)
+    cuts = {k: _best_cut(v) for k, v in judged.items()}
+    among = max(PICK_AMONG, key=lambda k: (_gain(judged[k], cuts[k]), -k))
+    return among, _probability(cuts[among])
+
+
+def _gain(judged: list[tuple[float, bool]], cut: float) -> int:
+    return sum((1 if right else -1) for v, right in judged if v >= cut)
 
 
 def _best_cut(judged: list[tuple[float, bool]], default: float = 0.0) -> float:
@@ -280,12 +288,12 @@ def _probability(logit: float) -> float:
 def fit_scorer(
     examples: list[Example], c: float, judge_c: float = JUDGE_C, about: dict[str, object] | None = None
 ) -> Scorer:
-    threshold, later = choose_thresholds(examples, c, judge_c)
+    among, threshold = choose_threshold(examples, c, judge_c)
     fitted_on = {"items": len(examples), "notices": len({e.group for e in examples}), "C": c, "judge_C": judge_c,
                  "date": date.today().isoformat(), **(about or {})}  # fmt: skip
     ranker = fit_ranker(examples, c)
     return Scorer(ranker=ranker, judge=fit_judge(examples, judge_c, ranker), threshold=threshold,
-                  later_threshold=later, fitted_on=fitted_on)  # fmt: skip
+                  pick_among=among, fitted_on=fitted_on)  # fmt: skip
 
 
 def cross_validate(

@@ -185,6 +185,8 @@ class Pipeline:
         for i in selection.missing:
             slot = prepared.slots[i]
             twin = next((n for n, p in enumerate(selection.picks) if _same_slot(prepared.slots[p.slot], slot)), None)
+            if twin is None and _asks_of_previous(spec, slot):
+                twin = max((n for n, p in enumerate(selection.picks) if p.slot < slot.index), default=None)
             if twin is None:
                 missing.append(_asked(slot, spec.english))
             else:  # 5G基站建了多少,完成了百分之几: a second ask of the same figure adds what it asks of it
@@ -251,6 +253,12 @@ class Pipeline:
 
 def _same_slot(a: Slot, b: Slot) -> bool:
     return a.terms.strip() == b.terms.strip() and a.period == b.period
+
+
+def _asks_of_previous(spec: QuestionSpec, slot: Slot) -> bool:
+    """建了几座?完成率多少: a later part with no measure of its own asking the progress or target of the figure
+    the part before it asked."""
+    return spec.asks[slot.ask].inherited and (slot.reading.progress or slot.reading.target)
 
 
 def _asked(slot: Slot, english: bool) -> str:

@@ -18,7 +18,7 @@ from documents.atomic import write_file
 from documents.errors import AssistantError
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "ranker.json"
-FORMAT = 1
+FORMAT = 2  # 2: one threshold for every slot
 
 
 class Linear(BaseModel):
@@ -41,8 +41,8 @@ class Scorer(BaseModel):
     format: int = FORMAT
     ranker: Linear = Field(description="within one slot: which candidate answers it best (a conditional logit)")
     judge: Linear = Field(description="any candidate: the log-odds that it answers its slot (a logistic regression)")
-    threshold: float = Field(description="a question is answered when its first slot's best reaches this probability")
-    later_threshold: float = Field(description="then each later slot is answered when its best reaches this one")
+    threshold: float = Field(description="a slot is answered when its pick reaches this probability")
+    pick_among: int = Field(default=1, ge=1, description="the pick: of the ranker's best this many, the judge's best")
     fitted_on: dict[str, object] = Field(default_factory=dict, description="sets, items, notices, C values, date")
 
     def rank(self, rows: np.ndarray) -> np.ndarray:

@@ -55,6 +55,9 @@ ACTUAL = re.compile(r"实际|到底|究竟|完成了|达到了|实现了|已经|
 TOTAL = re.compile(r"一共|总共|共有|共计|合计|总计|总数|加起来|in total|altogether|all together")
 
 
+_WH_WORD = re.compile(r"\b(?:how|what|which|when|where|why|who)\b")
+
+
 class Reading(BaseModel):
     """The cues of one part of a question; every field is one feature of the scorer."""
 
@@ -98,7 +101,7 @@ def read_question(text: str) -> Reading:
         money=bool(MONEY.search(text)),
         count=bool(COUNT.search(text)),
         status=bool(STATUS.search(text)),
-        yes_no=bool(YES_NO.search(text)),
+        yes_no=bool(YES_NO.search(text)) and not _WH_WORD.search(text),  # how much did GDP grow: no yes/no
         when=bool(WHEN.search(text)),
         listing=bool(LIST.search(text)),
     )

@@ -87,12 +87,13 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
     unplaced = {d for d, e in entries.items() if not e.profile.place and not e.profile.division}
     relations = {name: {d: place_relation(name, e.profile, e.notice.text) for d, e in entries.items()}
                  for name in spec.places}  # fmt: skip
+    keyed = {d for key, level in spec.place_keys for d, e in entries.items() if e.profile.names_key(key, level)}
     for name, relation in relations.items():
         mine = [d for d, r in relation.items() if r == "own"]
         above = [d for d, r in relation.items() if r == "above"]
         named_below = [
             n for n, rel in relations.items() if n != name and any(rel[d] in ("own", "inside") for d in above)
-        ]
+        ] + [d for d in above if d in keyed]  # Beijing's Xicheng District: the English key names the own place
         if mine or (above and named_below):  # 辽宁朝阳市: the province qualifies the notice's own place
             own |= set(mine) | set(above if named_below else [])
             labels.update({d: entries[d].profile.label(english, place=name) for d in mine})
@@ -115,9 +116,7 @@ def route(spec: QuestionSpec, library: Library, foreign: list[str] | None = None
             doc_ids=[],
             refusal=Refusal(reason=Reason.OTHER_PLACE, asked=above_only[0], have=_have_places(library, english)),
         )
-    for key, level in spec.place_keys:
-        mine = [d for d, e in entries.items() if e.profile.names_key(key, level)]
-        own |= set(mine)
+    own |= keyed
     tiers: list[tuple[list[str], list[str], bool]] = []  # (notices, sub-places, named its own place)
     if own:
         inner = [n for n in sub_places if any(relations[n].get(d) == "inside" for d in own)]

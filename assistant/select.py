@@ -1,5 +1,5 @@
-"""Score and select: the fitted ranker orders each slot's candidates, the best unused one is taken, and the fitted
-judge decides whether it answers or the slot is not covered.
+"""Score and select: the fitted ranker orders each slot's candidates; of its best few unused ones (how many is
+fitted) the fitted judge takes the likeliest, and decides whether it answers or the slot is not covered.
 
 Selection never reads a question's words: everything it knows is in the feature rows (assistant.features) and
 the fitted file (assistant.ranker). A refusal names what the text contradicted (another period, year or scope)
@@ -101,11 +101,14 @@ def select(
             usable = [(i, s) for i, s in usable if place_of.get(candidates[i].doc_id, "") == home] or usable
         if free and candidates[free[0][0]].against is not None:
             stated.append(candidates[free[0][0]].against)  # type: ignore[arg-type]
-        best, score = usable[0] if usable else (-1, 0.0)
-        probability = float(scorer.answerable(rows[best : best + 1])[0]) if usable else 0.0
+        best, score, probability = -1, 0.0, 0.0
+        if usable:  # the ranker's best few; of them, the one the judge finds likeliest to answer
+            pool = usable[: scorer.pick_among]
+            likely = scorer.answerable(rows[[i for i, _ in pool]])
+            (best, score), probability = pool[int(np.argmax(likely))], float(np.max(likely))
         if n == 0 and usable and rows[best][FEATURES.index("rec_wide")] >= 0.5:
             closest = candidates[best]  # what the notices have that names most of what was asked
-        if probability < (scorer.threshold if n == 0 else scorer.later_threshold):
+        if probability < scorer.threshold:
             if n == 0:
                 break  # what the question's first part asks is not in the notices: it is not covered
             missing.append(r.slot.index)

@@ -40,7 +40,7 @@ _TARGET_BEFORE = re.compile(
     r"(?:全年|年度)(?:计划)?(?:投资|安排)?(?:计划)?$"
 )
 _TARGET_AFTER = re.compile(
-    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
+    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:工作|建设|投资)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
 )
 _TARGET_SENTENCE = re.compile(
     r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)"
@@ -126,9 +126,14 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
         and re.search(r"(?:同比|比|较)(?:上年|去年|上年同期|去年同期)?(?:增加|减少|多|少|增长|下降)$", before)
     ):
         return FactRole.COMPARISON  # 同比增加28.12亿元: the change, not the amount
+    if re.match(r"(?:的)?计划(?!的)", after):
+        return FactRole.PLAN  # 24个计划建成投产项目: the figure counts what was planned
     plan = [m.end() for m in _PLAN_BEFORE.finditer(before)]
-    done_after = re.search(r"\d[^,，]*?(?:" + _DONE_VERB.pattern + ")", before[max(plan) :]) if plan else None
-    if plan and not done_after:  # 计划改造的145个小区中已开工13个: 13 is done; 计划累计完成7公里 is the plan
+    # 计划改造的145个小区中已开工13个, 计划建成项目已经有…21个: 13 and 21 are done; 计划累计完成7公里 is the plan
+    done_after = (
+        re.search(r"\d[^,，]*?(?:" + _DONE_VERB.pattern + ")|已经?有|实际", before[max(plan) :]) if plan else None
+    )
+    if plan and not done_after:
         return FactRole.PLAN
     if _CUMULATIVE.search(before):
         return FactRole.CUMULATIVE
@@ -199,9 +204,19 @@ def _leads_paragraph(text: str, start: int) -> bool:
     return start <= 2 or text[start - 1] in "。;；\n"
 
 
+_BASE_BEFORE = re.compile(r"(?:比|较|同比|与|相比|比上)$")
+_LAST_YEAR = re.compile(r"(?<![比较同与])(?:去年|上年)(?!同期)")
+
+
 def _year(q: Quantity, ctx: _Context, clause: Clause) -> int | None:
-    years = year_mentions(ctx.text[clause.sentence_start : q.start])
-    return years[-1][2] if years else ctx.profile.year
+    """The year the figure is of: the last year its sentence names before it, unless that year is a comparison's
+    base (比2017年同期); a 去年 after it steps back a year (2015新年伊始…去年,…完成投资1200亿元)."""
+    before = normalise(ctx.text[clause.sentence_start : q.start])
+    years = [y for y in year_mentions(before) if not _BASE_BEFORE.search(before[: y[0]])]
+    if not years:
+        return ctx.profile.year
+    start, end, year = years[-1]
+    return year - 1 if _LAST_YEAR.search(before[end:]) else year
 
 
 def _paragraph_topic(paragraph: Paragraph, notice: Notice) -> str:
@@ -272,10 +287,15 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
     by_clause = {c: [q for q in quantities if c.start <= q.start < c.end] for c in clauses}
     heading_end = len(paragraph.marker or "") + len(paragraph.heading or "")
     in_heading = _heading_states_targets(paragraph, text, heading_end)
+    subject = ""  # the first measure of the sentence before: 地区生产总值完成242.0亿元,…;同比增长5.5% grows it
     for clause in clauses:
         if clause.sentence != current_sentence:
-            current_sentence, group_start, group_measure, sentence_topic = clause.sentence, clause.start, "", ""
+            opens_change = _CHANGE_OPENING.match(ctx.plain[clause.start : clause.end].lstrip(" ,，;；"))
+            carried = subject if opens_change else ""
+            current_sentence, group_start, group_measure, sentence_topic = clause.sentence, clause.start, carried, ""
+            subject = ""
         own = clean_measure(ctx.plain[clause.start : (by_clause[clause][0].start if by_clause[clause] else clause.end)])
+        subject = subject or own
         if own and not restates(own, group_measure):
             group_start, group_measure = clause.start, own
             if not sentence_topic and by_clause[clause] and by_clause[clause][0].unit[:1] in _ITEM_UNITS:
@@ -306,7 +326,9 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 kind = facts[-1].kind  # 增长58.3%(目标10.5%): the bracket gives the same measure's target
             elif in_heading and q.start < heading_end:
                 role = FactRole.TARGET
-            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(facts, clause, before):
+            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(
+                facts, clause, before, ctx.plain[: q.start]
+            ):
                 role = FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on
             topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
             column = next((c for c in cells if c[0] <= q.start < c[1]), None)
@@ -357,15 +379,18 @@ def _counted_noun(plain: str, q: Quantity, clause_end: int) -> str:
     return noun if len(noun) >= 2 else ""
 
 
+_CHANGE_OPENING = re.compile(r"(?:同比|比上年|较上年|比去年|较去年|比上年同期)?(?:增长|下降|增加|减少|回落|提高)\d")
 _DONE_VERB = re.compile(r"完成|实现|累计|已|实际|建成|开工")
+_ENDS_PLAN = re.compile(_DONE_VERB.pattern + r"|未|中[,，:：]")
 
 
-def _continues_plan(facts: list[Fact], clause: Clause, before: str) -> bool:
-    """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan."""
+def _continues_plan(facts: list[Fact], clause: Clause, before: str, upto: str) -> bool:
+    """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan (a
+    done verb, 未 or 中 after the plan figure ends it: 24个计划项目已经有…21个项目建成; 69个计划项目中,…三个未竣工)."""
     previous = facts[-1] if facts else None
     return (
         previous is not None and previous.role == FactRole.PLAN and previous.sentence[0] == clause.sentence_start
-        and not _DONE_VERB.search(before)
+        and not _DONE_VERB.search(before) and not _ENDS_PLAN.search(upto[previous.quantity.end :])
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import re
 
 from pydantic import BaseModel
 
+from documents.divisions import Division, division_by_code
 from documents.places import pinyin_matches, split_level
 from documents.profile import NoticeProfile
 
@@ -23,6 +24,15 @@ def _leads(text: str, at: int, size: int) -> bool:
     return not before or after.isdigit() or after in "今去上一二三前全"
 
 
+def _above(code: str | None) -> list[Division]:
+    """The province and prefecture holding a division (辽宁省 for 朝阳市)."""
+    if not code:
+        return []
+    own = division_by_code(code)
+    found = [division_by_code(code[:n].ljust(12, "0")) for n in (2, 4)]
+    return [d for d in found if d is not None and own is not None and own.within(d)]
+
+
 class Gazetteer(BaseModel):
     names: list[str]  # Chinese names stated by the notices, with and without their level
     keys: list[str]  # pinyin keys of every notice's place
@@ -33,6 +43,8 @@ class Gazetteer(BaseModel):
         for p in profiles:
             if p.place:
                 names += [p.place, split_level(p.place)[0]]
+            for above in _above(p.division):  # 辽宁朝阳市: the province qualifies the place, it is no measure word
+                names += [above.name, above.stem]
         keys = [p.place_key for p in profiles if p.place_key and not p.place]  # pinyin only where no name is known
         return cls(names=sorted({n for n in names if len(n) >= 2}, key=len, reverse=True), keys=sorted(set(keys)))
 

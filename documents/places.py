@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 import jieba.posseg as posseg
 from pypinyin import Style, pinyin
@@ -38,7 +39,7 @@ _LEVEL_PINYIN = {
 }
 _ENGLISH_LEVEL = {
     "province": Level.PROVINCE, "city": Level.CITY, "municipality": Level.CITY, "prefecture": Level.CITY,
-    "county": Level.COUNTY, "district": Level.DISTRICT,
+    "county": Level.COUNTY, "district": Level.DISTRICT, "league": Level.CITY, "banner": Level.COUNTY,
 }  # fmt: skip
 NATION_WORDS = re.compile(r"全国|国务院|国内生产总值|\b(?:china|national(?:ly)?|nationwide|state council)\b", re.I)
 # 全市 / 我县 / 本区: the notice's own place at that level; 省级 / 市级 name a programme's level, not a place.
@@ -225,7 +226,7 @@ def _is_name(word: str) -> bool:
 
 _ENGLISH_PLACE = re.compile(
     r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)(?:'s)?"
-    r"(?:\s+([Pp]rovince|[Cc]ity|[Cc]ounty|[Dd]istrict|[Mm]unicipality|[Pp]refecture)\b)?"
+    r"(?:\s+([Pp]rovince|[Cc]ity|[Cc]ounty|[Dd]istrict|[Mm]unicipality|[Pp]refecture|[Ll]eague|[Bb]anner)\b)?"
 )
 _ENGLISH_NOT_PLACES = frozenset(
     [
@@ -319,16 +320,34 @@ def is_pinyin(word: str) -> bool:
     return len(word) in ends and len(word) >= 3
 
 
+@lru_cache(maxsize=1)
+def _exonyms() -> dict[str, str]:
+    """English names that are not pinyin (Xilingol, Harbin, Inner Mongolia) → the pinyin key of the place."""
+    out = {}
+    for line in (Path(__file__).resolve().parent / "data" / "exonyms.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            out[english.lower()] = pinyin_of(chinese)
+    return out
+
+
 def english_places(question: str) -> list[tuple[str, Level | None]]:
-    """Pinyin place keys named in an English question with their level: 'Huidong County' → ('huidong', 县)."""
+    """Pinyin place keys named in an English question with their level: 'Huidong County' → ('huidong', 县),
+    'Xilingol League' → ('xilinguole', 市)."""
     found: list[tuple[str, Level | None]] = []
+    exonyms = _exonyms()
+    for name, key in exonyms.items():
+        if re.search(rf"\b{re.escape(name)}\b", question, re.I) and (" " in name or "'" in name):
+            found.append((key, None))
+            question = re.sub(rf"\b{re.escape(name)}\b", " ", question, flags=re.I)
     for match in _ENGLISH_PLACE.finditer(question):
         words = [w for w in re.split(r"[ -]", match.group(1)) if w not in _ENGLISH_NOT_PLACES]
         level = _ENGLISH_LEVEL.get((match.group(2) or "").lower())
         if words and words[-1].lower() in _ENGLISH_LEVEL:
             level = level or _ENGLISH_LEVEL[words[-1].lower()]
             words = words[:-1]
-        words = [w for w in words if is_pinyin(w)]
+        words = [exonyms.get(w.lower(), w) for w in words]
+        words = [w for w in words if w.lower() in exonyms.values() or is_pinyin(w)]
         if words:
             found.append(("".join(words).lower(), level))
     return found

@@ -76,6 +76,8 @@ class NoticeProfile(BaseModel):
         if english:
             place = "China" if self.level == Level.NATION else (self.place_key or "").title()
             when = " ".join(x for x in (self.period.label_en if self.period else "", str(self.year or "")) if x)
+            if self.year and not self.period:  # "in 2023": a bare year would read as a figure the answer states
+                when = f"in {self.year}"
             return ", ".join(x for x in (place, when) if x) or self.doc_id
         place = self.place or place or ("全国" if self.level == Level.NATION else "")
         if place and self.level and self.level != Level.NATION and split_level(place)[1] is None:

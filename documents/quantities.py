@@ -491,12 +491,12 @@ class _Scanner:
 
 
 def _spread_units(found: list[Quantity], norm: str) -> list[Quantity]:
-    """A list written with its unit once, at its end: in 分别高0.8个、1.6个百分点 the first figure is in percentage
-    points too, not a count of 个."""
+    """A list written with its unit once, at its end: in 分别高0.8个、1.6个百分点 (or 0.1和0.3个百分点) the first
+    figure is in percentage points too, not a count of 个 or a bare number."""
     out = list(found)
     for i in range(len(out) - 1, 0, -1):
         last, before = out[i], out[i - 1]
-        if last.kind != K.PERCENTAGE_POINT or before.unit != "个" or before.kind == K.PERCENTAGE_POINT:
+        if last.kind != K.PERCENTAGE_POINT or before.unit not in ("个", "") or before.kind == K.PERCENTAGE_POINT:
             continue
         if not re.fullmatch(r"\s*[、和及与]\s*", norm[before.end : last.start]):
             continue

@@ -55,11 +55,11 @@ def test_follow_ups_use_the_conversation(assistant) -> None:
 def test_english_question_gets_english_answer_with_same_figures(assistant) -> None:
     answer = assistant.ask("How many 5G base stations were built in Q1?")
     assert answer.language == "en" and not answer.refused
-    assert {"236", "1000", "23.6%"} <= _numbers(
-        answer
-    ) and "According to the notice, Xianning, Q1 2021" in answer.answer
+    # one figure asked: that figure, not its target (1000) or progress (23.6%), which were not asked
+    assert "236" in _numbers(answer) and not {"1000", "23.6%"} & _numbers(answer)
+    assert "According to the notice, Xianning, Q1 2021" in answer.answer
     employment = assistant.ask("How many new urban jobs were created in the first quarter?")
-    assert {"5193", "3.7万"} <= _numbers(employment) and not employment.refused
+    assert "5193" in _numbers(employment) and not employment.refused
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,14 @@ def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
          FactRole.PLAN, Level.CITY),
         ("报告提出国内生产总值增长6%-6.5%的目标,实际显示,去年国内生产总值比上年增长6.1%。", "6.1%", FactKind.GROWTH,
          FactRole.ACTUAL, Level.NATION),
+        ("一季度,重大项目累计完成投资988.38亿元,超额完成900亿元的工作目标任务。", "900亿元", FactKind.AMOUNT,
+         FactRole.TARGET, Level.CITY),
+        # a figure counting what was planned, then what is done of it
+        ("24个计划建成投产项目已经有甲段、乙段、丙路等21个项目建成。", "24个", FactKind.COUNT, FactRole.PLAN,
+         Level.CITY),
+        ("24个计划建成投产项目已经有甲段、乙段、丙路等21个项目建成。", "21个", FactKind.COUNT, FactRole.ACTUAL,
+         Level.CITY),
+        ("69个计划竣工项目中,甲区、乙区三个项目未按计划竣工。", "三个", FactKind.COUNT, FactRole.ACTUAL, Level.CITY),
     ],
 )  # fmt: skip
 def test_facts_in_other_wordings(text: str, value: str, kind: FactKind, role: FactRole, scope: Level) -> None:
@@ -169,3 +177,27 @@ def test_cached_facts_are_the_facts_read_and_a_damaged_cache_is_read_again(tmp_p
     edited = Q1.model_copy(update={"text": Q1.text + "\n"})
     Library.of([edited], cache=tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == 2  # another text, another entry
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "year"),
+    [
+        ("2019年全市新增就业5000人。", "5000人", 2019),
+        # a year named as a comparison's base is not the figure's year
+        ("居民消费价格指数比2017同期上涨1.3%。", "1.3%", 2018),
+        ("全市工业增加值较2020年增长8.5%。", "8.5%", 2018),
+        # a year then 去年 in one sentence: the year before it
+        ("2015新年伊始,从省重点办传出喜讯,去年,全省重点项目完成投资1200亿元。", "1200亿元", 2014),
+        ("2015年一季度,全省完成投资300亿元,比去年同期增长5%。", "300亿元", 2015),
+    ],
+)
+def test_a_figure_is_of_the_year_its_sentence_frames(text: str, figure: str, year: int) -> None:
+    facts = _facts("某市2018年重点工作完成情况通报\n" + text)
+    assert _find(facts, figure).year == year
+
+
+def test_a_sentence_opening_with_its_growth_is_about_the_subject_before_it() -> None:
+    facts = _facts("某市通报\n一季度,全市地区生产总值完成242.0亿元,总量保持在全省第7位;同比增长5.5%,增速全省第7位。")
+    assert "地区生产总值" in _find(facts, "5.5%").measure
+    facts = _facts("某市通报\n一季度,全市地区生产总值完成242.0亿元;新增城镇就业5193人。")
+    assert "地区生产总值" not in _find(facts, "5193人").measure

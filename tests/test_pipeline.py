@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.models import Answer
 from assistant.understand import Want, understand
 from documents.facts import FactKind
 from documents.places import Level
@@ -91,6 +92,8 @@ def test_near_misses_are_refused_saying_what_the_notice_has(assistant, question:
             marks=pytest.mark.xfail(strict=True, reason="known near miss: all projects' 46.4% for the county's"),
         ),
         ("2019年全国城镇登记失业率是多少,控制目标是多少?", "全国 2019年全年", ["3.62%", "4.5%以内"]),
+        # a later part asking the progress of the figure the first part asked: computed from its target
+        ("宁波市2018年新建改建旅游厕所多少座?完成率呢?", "宁波市 2018年全年", ["198座", "132.0%"]),
     ],
 )
 def test_real_notices_answer_by_place(everywhere, question: str, label: str, figures: list[str]) -> None:
@@ -112,6 +115,17 @@ def test_real_notices_answer_by_place(everywhere, question: str, label: str, fig
 )
 def test_real_notices_refuse_what_they_do_not_have(everywhere, question: str) -> None:
     assert everywhere.ask(question).refused
+
+
+@needs_real
+def test_an_english_place_qualified_by_its_province_routes_to_it(everywhere) -> None:
+    # the province is named in Chinese in other notices, the district only as an English key
+    pipeline = everywhere.pipeline
+    spec = understand(
+        "What was the general public budget revenue of Beijing's Xicheng District in 2020?", pipeline.library.gazetteer
+    )
+    routed = pipeline.prepare(spec)
+    assert not isinstance(routed, Answer) and routed.route.doc_ids == ["31-xicheng-2020-full"]
 
 
 @needs_real

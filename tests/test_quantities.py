@@ -534,3 +534,11 @@ def test_parse_number_is_exact(whole: int, fraction: int, magnitude: tuple[str, 
         written = "".join(chr(ord(c) + 0xFEE0) if c in "0123456789." else c for c in written)
     assert normalise(written) == f"{whole}.{fraction}{magnitude[0]}"
     assert parse_number(written) == Decimal(f"{whole}.{fraction}").scaleb(magnitude[1])
+
+
+@pytest.mark.parametrize(
+    "text", ["分别高于全国(5.4%)、全省(5.2%)0.1和0.3个百分点", "分别慢于序时进度10.4、8.6、6.6个百分点"]
+)
+def test_a_list_with_its_unit_at_the_end_is_in_that_unit(text: str) -> None:
+    found = [q for q in extract_quantities(text) if "%" not in q.text]
+    assert found and all(q.kind == K.PERCENTAGE_POINT for q in found), [(q.text, q.kind) for q in found]

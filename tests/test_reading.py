@@ -23,6 +23,7 @@ from assistant.reading import read_question
         ("一共多少个项目", {"total", "count"}, set()),
         ("How many new jobs were created?", {"number", "count"}, {"growth"}),
         ("Did GDP growth meet the target?", {"yes_no", "target", "growth"}, {"listing"}),
+        ("How much did GDP grow in Q1?", {"number", "growth"}, {"yes_no"}),  # did after how asks a figure
     ],
 )
 def test_reading_cues(text: str, on: set[str], off: set[str]) -> None:

@@ -77,3 +77,18 @@ def test_scope_words_and_english_places() -> None:
     assert english_places("What was the tax revenue of Jia County in Q1 2025") == [("jia", Level.COUNTY)]
     assert english_places("Across Hubei province as a whole") == [("hubei", Level.PROVINCE)]
     assert is_pinyin("Yueyanglou") and not is_pinyin("Across")
+
+
+@pytest.mark.parametrize(
+    ("question", "keys"),
+    [
+        # names that are not pinyin reach their place through the exonym table; level words are not places
+        ("How many key projects did Xilingol League plan?", [("xilinguolei", Level.CITY)]),
+        ("How much did Inner Mongolia invest in Q1?", [("neimenggu", None)]),
+        ("Harbin's key projects by September", [("haerbin", None)]),
+        ("What share had Xi'an reached by July?", [("xian", None)]),
+        ("How many projects in the league?", []),
+    ],
+)
+def test_english_places_beyond_pinyin(question: str, keys: list) -> None:
+    assert english_places(question) == keys

@@ -81,11 +81,28 @@ def test_each_part_keeps_its_own_place() -> None:
     assert [slot_places(spec, s, ["咸安区", "通城县"]) for s in slots] == [["咸安区"], ["通城县"]]
 
 
-def _scorer(weights: dict[str, float], threshold: float = 0.5) -> Scorer:
+def _linear(weights: dict[str, float]) -> Linear:
     n = len(FEATURES)
-    linear = Linear(features=list(FEATURES), mean=[0.0] * n, scale=[1.0] * n,
-                    weights=[weights.get(f, 0.0) for f in FEATURES])  # fmt: skip
-    return Scorer(ranker=linear, judge=linear, threshold=threshold, later_threshold=threshold)
+    return Linear(features=list(FEATURES), mean=[0.0] * n, scale=[1.0] * n,
+                  weights=[weights.get(f, 0.0) for f in FEATURES])  # fmt: skip
+
+
+def _scorer(weights: dict[str, float], threshold: float = 0.5) -> Scorer:
+    linear = _linear(weights)
+    return Scorer(ranker=linear, judge=linear, threshold=threshold)
+
+
+@pytest.mark.parametrize(("among", "picked"), [(1, "d:p001:1"), (2, "d:p001:2"), (3, "d:p001:2")])
+def test_the_judge_picks_among_the_rankers_best_few(among: int, picked: str) -> None:
+    spec = understand("新增城镇就业多少人?")
+    candidates = _candidates(0, 3)
+    rows = np.zeros((3, len(FEATURES)))
+    rows[:, FEATURES.index("cos")] = [0.9, 0.8, 0.1]  # the ranker's order
+    rows[:, FEATURES.index("rec_clause")] = [0.2, 1.0, 0.5]  # the judge's view
+    scorer = Scorer(ranker=_linear({"cos": 5.0}), judge=_linear({"rec_clause": 3.0}), threshold=0.5,
+                    pick_among=among)  # fmt: skip
+    chosen = select(rank_slots(slots_of(spec), candidates, rows, scorer), candidates, rows, scorer, False)
+    assert [p.candidate.key for p in chosen.picks] == [picked]
 
 
 def _candidates(slot: int, n: int) -> list[Candidate]:
@@ -164,4 +181,4 @@ def test_the_shipped_scorer_was_fitted_on_the_features_this_code_computes() -> N
     """Changing a feature without `python -m assistant fit` fails here, not at a user's first question."""
     scorer = load_scorer()
     assert scorer.ranker.features == list(FEATURES) == scorer.judge.features
-    assert 0.0 < scorer.later_threshold <= scorer.threshold < 1.0
+    assert 0.0 < scorer.threshold < 1.0
