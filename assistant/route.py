@@ -62,6 +62,9 @@ def place_relation(name: str, profile: NoticeProfile, text: str) -> str:
         if any(d.within(own) for d in named):
             return "inside"
     if normalize(split_level(name)[0]) in normalize(text):
+        level = split_level(name)[1]
+        if not profile.place and not profile.division and level in (None, profile.level):
+            return "own"  # a notice that never states its place, naming one of its own level: most likely its own
         return "inside"
     return "other"
 

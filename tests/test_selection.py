@@ -12,12 +12,14 @@ from assistant.candidates import Candidate, Contradicted, contradiction, slot_pl
 from assistant.features import FEATURES
 from assistant.fitting import _listwise
 from assistant.ranker import Linear, Scorer, load_scorer
+from assistant.route import place_relation
 from assistant.select import rank_slots, select
 from assistant.understand import understand
 from documents.errors import AssistantError
 from documents.facts import Fact, FactKind, FactRole, Scope
 from documents.models import Paragraph, ParagraphKind, Quantity, QuantityKind
 from documents.places import Level
+from documents.profile import NoticeProfile
 from documents.reporting import Period
 
 TEXT = "一季度,全市新增城镇就业5193人,完成年度目标的14%。"
@@ -182,3 +184,20 @@ def test_the_shipped_scorer_was_fitted_on_the_features_this_code_computes() -> N
     scorer = load_scorer()
     assert scorer.ranker.features == list(FEATURES) == scorer.judge.features
     assert 0.0 < scorer.threshold < 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "profile", "relation"),
+    [
+        # a notice that never states its place, naming a place of its own level: that place is its own
+        ("崇川区", NoticeProfile(doc_id="n", title="", level=Level.DISTRICT), "own"),
+        ("崇川", NoticeProfile(doc_id="n", title="", level=Level.DISTRICT), "own"),
+        # of another level (a town of a county notice), or once the notice states its place, it is inside
+        ("崇川区", NoticeProfile(doc_id="n", title="", level=Level.CITY), "inside"),
+        ("崇川区", NoticeProfile(doc_id="n", title="", place="南通市", division="320600000000", level=Level.CITY),
+         "inside"),
+        ("海门区", NoticeProfile(doc_id="n", title="", level=Level.DISTRICT), "other"),
+    ],
+)  # fmt: skip
+def test_how_a_named_place_stands_to_a_notice(name: str, profile: NoticeProfile, relation: str) -> None:
+    assert place_relation(name, profile, "崇川区背街后巷交通组织优化") == relation
