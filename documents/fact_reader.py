@@ -326,9 +326,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 kind = facts[-1].kind  # 增长58.3%(目标10.5%): the bracket gives the same measure's target
             elif in_heading and q.start < heading_end:
                 role = FactRole.TARGET
-            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(
-                facts, clause, before, ctx.plain[: q.start]
-            ):
+            elif role in (FactRole.ACTUAL, FactRole.CUMULATIVE) and _continues_plan(facts, clause, ctx.plain, q.start):
                 role = FactRole.PLAN  # 全市计划申报…120家,通过认定100家: the plan goes on
             topic = sentence_topic if sentence_topic and sentence_topic != measure else ctx.topic
             column = next((c for c in cells if c[0] <= q.start < c[1]), None)
@@ -384,13 +382,13 @@ _DONE_VERB = re.compile(r"完成|实现|累计|已|实际|建成|开工")
 _ENDS_PLAN = re.compile(_DONE_VERB.pattern + r"|未|中[,，:：]")
 
 
-def _continues_plan(facts: list[Fact], clause: Clause, before: str, upto: str) -> bool:
+def _continues_plan(facts: list[Fact], clause: Clause, plain: str, at: int) -> bool:
     """A clause with no verb of its own that follows a plan figure of the same sentence continues the plan (a
     done verb, 未 or 中 after the plan figure ends it: 24个计划项目已经有…21个项目建成; 69个计划项目中,…三个未竣工)."""
     previous = facts[-1] if facts else None
     return (
         previous is not None and previous.role == FactRole.PLAN and previous.sentence[0] == clause.sentence_start
-        and not _DONE_VERB.search(before) and not _ENDS_PLAN.search(upto[previous.quantity.end :])
+        and not _ENDS_PLAN.search(plain[previous.quantity.end : at])
     )  # fmt: skip
 
 

@@ -333,7 +333,7 @@ def _exonyms() -> dict[str, str]:
 
 def english_places(question: str) -> list[tuple[str, Level | None]]:
     """Pinyin place keys named in an English question with their level: 'Huidong County' → ('huidong', 县),
-    'Xilingol League' → ('xilinguole', 市)."""
+    'Xilingol League' → ('xilinguolei', 市), its name's pinyin through the exonym table."""
     found: list[tuple[str, Level | None]] = []
     exonyms = _exonyms()
     for name, key in exonyms.items():
