@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from documents.directions import direction_of, rate_verdict
 from documents.fact_reader import read_facts
 from documents.facts import Fact, FactKind, FactRole
-from documents.models import FigureRef, Notice, Qualifier, Target, TargetKind, TargetStatus
+from documents.models import FigureRef, Notice, Qualifier, Target, TargetDirection, TargetKind, TargetStatus
 from documents.pairs import MIN_SIMILARITY, FactPair, pair_facts, similarity
 from documents.profile import build_profile
-from documents.vocabulary import vocabulary
 
 _RATES = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE)
 
@@ -33,23 +33,15 @@ def _period(fact: Fact) -> str:
 
 
 def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
+    verdict = rate_verdict(pair.target, pair.actual)
     t, a = pair.target.signed, pair.actual.signed
-    gap = a.value - t.value
-    ceiling = t.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
-    if ceiling:
-        status = TargetStatus.WITHIN_CEILING if a.value <= t.value else TargetStatus.ABOVE_CEILING
-        within = a.value <= t.value
-        bound = t.number_text.rstrip("以内")
-        text = f"{a.number_text},{'控制在' if within else '高于'}{bound}{'以内' if within else '的上限'}"
-    else:
-        status = TargetStatus.EXCEEDED if gap > 0 else TargetStatus.MET if gap == 0 else TargetStatus.BELOW_TARGET
-        word = "高于" if gap > 0 else "达到" if gap == 0 else "低于"
-        text = f"{a.number_text},{word}目标{t.number_text}" + (f" {abs(gap).normalize():f}个百分点" if gap else "")
+    ceiling = verdict.direction == TargetDirection.CEILING
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, indicator=pair.actual.subject or pair.target.subject,
         period=_period(pair.actual), kind=TargetKind.CEILING if ceiling else TargetKind.GROWTH_RATE,
-        target=_ref(notice, pair.target), actual=_ref(notice, pair.actual),
-        formula=f"{a.number_text} − {t.number_text} = {gap.normalize():f}个百分点", status=status, status_text=text,
+        direction=verdict.direction, target=_ref(notice, pair.target), actual=_ref(notice, pair.actual),
+        formula=f"{a.number_text} − {t.number_text} = {(a.value - t.value).normalize():f}个百分点",
+        status=verdict.status, status_text=verdict.text,
     )  # fmt: skip
 
 
@@ -65,6 +57,7 @@ def _check(pair: FactPair, stated: Fact | None) -> str | None:
 def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None = None) -> Target:
     pct = pair.progress_pct
     floor = pair.target.quantity.qualifier == Qualifier.AT_LEAST
+    direction = direction_of(pair.target, pair.actual)
     status = (
         TargetStatus.IN_PROGRESS
         if pct is None or pct < 100
@@ -72,6 +65,8 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
         if pct == 100
         else TargetStatus.EXCEEDED
     )
+    if direction == TargetDirection.CEILING and pct is not None:  # 控制在100人以内: at or below is met
+        status = TargetStatus.WITHIN_CEILING if pct <= 100 else TargetStatus.ABOVE_CEILING
     plan = pair.actual.role == FactRole.PLAN
     return Target(
         id=f"r{index}",
@@ -79,6 +74,7 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
         indicator=pair.target.subject or pair.actual.subject,
         period=_period(pair.actual),
         kind=TargetKind.FLOOR if floor else TargetKind.CUMULATIVE,
+        direction=direction,
         target=_ref(notice, pair.target),
         actual=None if plan else _ref(notice, pair.actual),
         parts=[]
@@ -126,7 +122,7 @@ def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int)
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, indicator=target.subject, period=_period(target),
         kind=TargetKind.FLOOR if target.quantity.qualifier == Qualifier.AT_LEAST else TargetKind.CUMULATIVE,
-        target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
+        direction=direction_of(target), target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
         status=TargetStatus.PLAN_ONLY if plan else TargetStatus.NO_ACTUAL,
         status_text="只有计划数,没有完成数" if plan else "通报未给出完成数",
     )  # fmt: skip
