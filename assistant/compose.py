@@ -142,9 +142,13 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     )
     if not asks_target:
         return "", None  # one figure asked: that figure, without its target or a computed share
-    group_facts = [f for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id) if f.group == fact.group]
-    stated = any(f.kind == FactKind.COMPLETION for f in group_facts)
     pair = _pair_for(fact, pairs)
+    # the notice's own completion rate, beside the figure or its target, wins over one computed from the pair
+    paired = [fact] if pair is None else [fact, pair.target, pair.actual]
+    stated = any(
+        f.kind == FactKind.COMPLETION and any(f.group == p.group for p in paired)
+        for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id)
+    )
     if ask.want == Want.PROGRESS and stated and pair is None:
         return "", None
     if pair is None:

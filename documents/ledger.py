@@ -8,6 +8,7 @@ is a row of its own, quoted as stated.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from documents.directions import direction_of, rate_verdict
@@ -28,6 +29,26 @@ def _ref(notice: Notice, fact: Fact) -> FigureRef:
     )
 
 
+# A measure that only frames a figure against its plan (占年度计划任务5.1万亩) names no measure: the row is named by
+# the other figure's. A leading 实现/完成/力争 is the report's verb, not the measure (实现地区生产总值 → 地区生产总值).
+_FRAME_ONLY = re.compile(r"(?:占|为|达到?)?(?:全年|年度|本年)?(?:计划|目标|预期)?(?:任务|目标)?(?:的)?")
+_REPORT_VERB = re.compile(r"^(?:力争|累计)?(?:实现|完成了?|已完成)?")
+
+
+def _named(*facts: Fact) -> dict[str, str]:
+    """A row's name is its measure, in the notice's words, with the section or subject it sits under as context:
+    the first of the facts whose measure is more than a frame."""
+    for fact in facts:
+        measure = fact.measure.strip()
+        if not measure or _FRAME_ONLY.fullmatch(measure):
+            continue
+        bare = _REPORT_VERB.sub("", measure)
+        name = bare if len(bare) >= 3 else measure
+        return {"indicator": name, "context": fact.topic if fact.topic not in name else ""}
+    first = facts[0]
+    return {"indicator": first.subject, "context": ""}
+
+
 def _period(fact: Fact) -> str:
     return fact.period.label if fact.period else ""
 
@@ -37,7 +58,7 @@ def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
     t, a = pair.target.signed, pair.actual.signed
     ceiling = verdict.direction == TargetDirection.CEILING
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=pair.actual.subject or pair.target.subject,
+        id=f"r{index}", doc_id=notice.doc_id, **_named(pair.target, pair.actual),
         period=_period(pair.actual), kind=TargetKind.CEILING if ceiling else TargetKind.GROWTH_RATE,
         direction=verdict.direction, target=_ref(notice, pair.target), actual=_ref(notice, pair.actual),
         formula=f"{a.number_text} − {t.number_text} = {(a.value - t.value).normalize():f}个百分点",
@@ -55,7 +76,8 @@ def _check(pair: FactPair, stated: Fact | None) -> str | None:
 
 
 def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None = None) -> Target:
-    pct = pair.progress_pct
+    # the notice's own rate (占年度计划任务5.1万亩的101.73%) is the progress; the computed one stays as `formula`
+    pct = stated.quantity.value if stated is not None else pair.progress_pct
     floor = pair.target.quantity.qualifier == Qualifier.AT_LEAST
     direction = direction_of(pair.target, pair.actual)
     status = (
@@ -71,7 +93,7 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
     return Target(
         id=f"r{index}",
         doc_id=notice.doc_id,
-        indicator=pair.target.subject or pair.actual.subject,
+        **_named(pair.target, pair.actual),
         period=_period(pair.actual),
         kind=TargetKind.FLOOR if floor else TargetKind.CUMULATIVE,
         direction=direction,
@@ -86,7 +108,13 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
         progress_pct=None if plan else pct,
         formula=None if plan else pair.formula,
         status=TargetStatus.PLAN_ONLY if plan else status,
-        status_text="只有计划数,没有完成数" if plan else f"完成{pair.formula}" if pair.formula else "",
+        status_text="只有计划数,没有完成数"
+        if plan
+        else f"通报写明完成{stated.quantity.text}"
+        if stated is not None
+        else f"完成{pair.formula}"
+        if pair.formula
+        else "",
         stated_rate=_ref(notice, stated) if stated else None,
         rate_check=_check(pair, stated),
     )
@@ -97,7 +125,7 @@ def _stated_row(notice: Notice, fact: Fact, index: int, actual: Fact | None = No
     value = fact.quantity.value
     status = TargetStatus.IN_PROGRESS if value < 100 else TargetStatus.MET if value == 100 else TargetStatus.EXCEEDED
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=fact.subject, period=_period(fact),
+        id=f"r{index}", doc_id=notice.doc_id, **_named(*([actual] if actual else []), fact), period=_period(fact),
         kind=TargetKind.CUMULATIVE, stated_rate=_ref(notice, fact), progress_pct=value, status=status,
         actual=_ref(notice, actual) if actual else None, status_text=f"通报写明完成{fact.quantity.text}",
     )  # fmt: skip
@@ -120,7 +148,7 @@ def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int)
         (p for p in plans if p.paragraph_id == target.paragraph_id and similarity(target, p) >= MIN_SIMILARITY), None
     )
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=target.subject, period=_period(target),
+        id=f"r{index}", doc_id=notice.doc_id, **_named(target), period=_period(target),
         kind=TargetKind.FLOOR if target.quantity.qualifier == Qualifier.AT_LEAST else TargetKind.CUMULATIVE,
         direction=direction_of(target), target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
         status=TargetStatus.PLAN_ONLY if plan else TargetStatus.NO_ACTUAL,

@@ -172,7 +172,8 @@ class Target(BaseModel):
 
     id: str = Field(description="stable within the notice, e.g. 'i1' for indicators, 't3.2' for item 3")
     doc_id: str
-    indicator: str = Field(description="what is measured, in the notice's words")
+    indicator: str = Field(description="what is measured, in the notice's words (地区生产总值, 新造林)")
+    context: str = Field(default="", description="the section or subject the measure sits under")
     period: str = Field(description="the period the actual covers, e.g. '一季度'")
     kind: TargetKind
     direction: TargetDirection = Field(default=TargetDirection.INCREASE, description="what reaching the target means")

@@ -151,6 +151,7 @@ def ledger_table(assistant: AssistantLike, query: str = "", status: str = "") ->
             "状态": render.STATUS_LABELS.get(row.status.value, row.status.value) + (" ⚠" if row.rate_check else ""),
             "状态码": row.status.value,
             "说明": row.status_text,
+            "所属": row.context,
         }
         if wanted and row.status.value != wanted:
             continue
