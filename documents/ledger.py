@@ -11,12 +11,24 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from documents.columns import column_role
 from documents.directions import direction_of, rate_verdict
 from documents.fact_reader import read_facts
 from documents.facts import Fact, FactKind, FactRole
-from documents.models import FigureRef, Notice, Qualifier, Target, TargetDirection, TargetKind, TargetStatus
+from documents.models import (
+    ColumnRole,
+    FigureRef,
+    Notice,
+    Paragraph,
+    Qualifier,
+    Target,
+    TargetDirection,
+    TargetKind,
+    TargetStatus,
+)
 from documents.pairs import MIN_SIMILARITY, FactPair, pair_facts, similarity
 from documents.profile import build_profile
+from documents.vocabulary import vocabulary
 
 _RATES = (FactKind.GROWTH, FactKind.LEVEL, FactKind.SHARE)
 
@@ -30,9 +42,10 @@ def _ref(notice: Notice, fact: Fact) -> FigureRef:
 
 
 # A measure that only frames a figure against its plan (占年度计划任务5.1万亩) names no measure: the row is named by
-# the other figure's. A leading 实现/完成/力争 is the report's verb, not the measure (实现地区生产总值 → 地区生产总值).
+# the other figure's. A leading 实现/完成/力争 (or 报告提出) is the report's verb, not the measure (实现地区生产总值 →
+# 地区生产总值).
 _FRAME_ONLY = re.compile(r"(?:占|为|达到?)?(?:全年|年度|本年)?(?:计划|目标|预期)?(?:任务|目标)?(?:的)?")
-_REPORT_VERB = re.compile(r"^(?:力争|累计)?(?:实现|完成了?|已完成)?")
+_REPORT_VERB = re.compile(r"^(?:报告(?:提出|明确)[,，]?)?(?:力争|累计)?(?:实现|完成了?|已完成)?")
 
 
 def _named(*facts: Fact) -> dict[str, str]:
@@ -147,13 +160,27 @@ def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int)
     plan = next(
         (p for p in plans if p.paragraph_id == target.paragraph_id and similarity(target, p) >= MIN_SIMILARITY), None
     )
+    done = None if plan else task_done(notice.paragraph(target.paragraph_id))
+    status = TargetStatus.PLAN_ONLY if plan else TargetStatus.MET if done else TargetStatus.NO_ACTUAL
     return Target(
         id=f"r{index}", doc_id=notice.doc_id, **_named(target), period=_period(target),
         kind=TargetKind.FLOOR if target.quantity.qualifier == Qualifier.AT_LEAST else TargetKind.CUMULATIVE,
         direction=direction_of(target), target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
-        status=TargetStatus.PLAN_ONLY if plan else TargetStatus.NO_ACTUAL,
-        status_text="只有计划数,没有完成数" if plan else "通报未给出完成数",
+        status=status,
+        status_text="只有计划数,没有完成数" if plan else f"通报写明:{done}" if done else "通报未给出完成数",
     )  # fmt: skip
+
+
+def task_done(paragraph: Paragraph) -> str | None:
+    """A table row whose progress cell says, and only says, that the task is done (进展情况:已完工。)."""
+    for cell in paragraph.cells:
+        if column_role(cell.header) not in (ColumnRole.ACTUAL, ColumnRole.PROGRESS):
+            continue
+        said = cell.text.strip(" 。.;；,，")
+        words = vocabulary().done
+        if said and any(re.fullmatch(rf"(?:项目|工程|任务)?(?:均|均已|全部)?{re.escape(w)}", said) for w in words):
+            return said
+    return None
 
 
 def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None = None) -> list[Target]:

@@ -76,3 +76,23 @@ def test_amounts_reach_their_target_by_direction(
 ) -> None:
     assert direction_of(target) == direction
     assert amount_reached(target, Decimal(progress)) is reached
+
+
+@pytest.mark.parametrize(
+    ("progress", "done"),
+    [
+        ("已完工。", "已完工"),
+        ("项目均已完成", "项目均已完成"),
+        ("已投入使用", "已投入使用"),
+        ("主体已完工,正在装修", None),  # part of the task: not the whole of it
+        ("已完成投资3.2亿元", None),  # a figure to pair, not a verdict
+        ("", None),
+    ],
+)
+def test_a_table_row_saying_its_task_is_done_meets_its_targets(progress: str, done: str | None) -> None:
+    from documents.ledger import task_done
+    from documents.models import Cell, Paragraph, ParagraphKind
+
+    cells = [Cell(header="具体任务及目标", text="新建发热门诊1栋"), Cell(header="进展情况", text=progress)]
+    row = Paragraph(id="p004", doc_id="n", kind=ParagraphKind.BODY, text="", start=0, end=0, cells=cells)
+    assert task_done(row) == done

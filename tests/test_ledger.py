@@ -136,3 +136,22 @@ def test_ledger_csv_and_table_have_every_row() -> None:
     assert render_ledger(rows, "table").endswith(f"{len(rows)} rows")
     with pytest.raises(ValueError, match="unknown format"):
         render_ledger(rows, "xml")
+
+
+def test_the_ledger_eval_counts_right_wrong_lost_and_missed_rows(q1_rows: list[Target]) -> None:
+    from assistant.ledger_eval import evaluate
+
+    golden = {
+        "xianning-2021-q1": {
+            "right": [
+                {"target": "10.5%", "result": "58.3%", "status": "exceeded", "direction": "increase"},
+                {"target": "1000座", "result": "236座", "status": "met", "direction": "increase"},  # status wrong
+                {"target": "9个", "result": "9个", "status": "met", "direction": "increase"},  # not in the ledger
+            ],
+            "wrong": [{"target": "3.7万人", "result": "5193人"}],
+            "missed": [{"measure": "某指标", "target": "1项", "actual": "", "paragraph": "p001", "why": ""}],
+        }
+    }
+    line = evaluate({"xianning-2021-q1": q1_rows}, golden)["xianning-2021-q1"]
+    assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (2, 1, 1, 1, 1)
+    assert line["unreviewed"] == len(q1_rows) - 3
