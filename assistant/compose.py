@@ -16,11 +16,11 @@ from assistant.models import Answer, Citation, Derived, Figure
 from assistant.route import Route
 from assistant.select import Match, Matching
 from assistant.understand import QuestionSpec, Want
+from documents.directions import amount_reached, rate_verdict
 from documents.facts import Fact, FactKind, FactRole
 from documents.library import Library
-from documents.models import Qualifier
+from documents.models import TargetStatus
 from documents.pairs import FactPair
-from documents.vocabulary import vocabulary
 from index.text import normalize
 
 _LEAD_MARK = re.compile(
@@ -142,9 +142,13 @@ def _progress(draft: _Draft, match: Match, pairs: list[FactPair], quoted: str) -
     )
     if not asks_target:
         return "", None  # one figure asked: that figure, without its target or a computed share
-    group_facts = [f for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id) if f.group == fact.group]
-    stated = any(f.kind == FactKind.COMPLETION for f in group_facts)
     pair = _pair_for(fact, pairs)
+    # the notice's own completion rate, beside the figure or its target, wins over one computed from the pair
+    paired = [fact] if pair is None else [fact, pair.target, pair.actual]
+    stated = any(
+        f.kind == FactKind.COMPLETION and any(f.group == p.group for p in paired)
+        for f in draft.library.facts_of(fact.doc_id, fact.paragraph_id)
+    )
     if ask.want == Want.PROGRESS and stated and pair is None:
         return "", None
     if pair is None:
@@ -207,18 +211,20 @@ def _with_subject(match: Match, library: Library) -> Match:
     return match.model_copy(update={"span": (fact.sentence[0], match.span[1])})
 
 
+_REACHED = (TargetStatus.MET, TargetStatus.EXCEEDED, TargetStatus.WITHIN_CEILING)
+
+
 def verdict(pair: FactPair | None, stated: Fact | None) -> bool | None:
     """Whether a target was reached, as the notice's figures say: a stated completion of 100% or more, a count or
-    amount at or past its target, a rate at or past it (under it, for a ceiling such as 失业率 or 以内)."""
+    amount at or past its target, a rate reaching it in the target's direction (documents.directions: a fall as
+    large for 下降, at or under it for a ceiling such as 失业率 or 以内, inside a range)."""
     if stated is not None:
         return stated.quantity.value >= 100
     if pair is None:
         return None
     if pair.progress_pct is not None:
-        return pair.progress_pct >= 100
-    actual, target = pair.actual.signed, pair.target.signed
-    ceiling = target.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
-    return actual.value <= (target.upper or target.value) if ceiling else actual.value >= target.value
+        return amount_reached(pair.target, pair.progress_pct)
+    return rate_verdict(pair.target, pair.actual).status in _REACHED
 
 
 def _yes_no(spec: QuestionSpec, matching: Matching, library: Library, pairs: dict[str, list[FactPair]]) -> str:

@@ -13,7 +13,7 @@ from documents.models import Notice, Target
 from documents.series import chronology, period_label
 
 LEDGER_SCHEMA = TypeAdapter(list[Target])
-COLUMNS = ("doc_id", "id", "indicator", "target", "actual", "progress", "status", "source")
+COLUMNS = ("doc_id", "id", "indicator", "context", "target", "direction", "actual", "progress", "status", "source")
 
 
 def ledger_rows(rows: list[Target]) -> list[dict[str, str]]:
@@ -33,7 +33,9 @@ def ledger_rows(rows: list[Target]) -> list[dict[str, str]]:
                 "doc_id": row.doc_id,
                 "id": row.id,
                 "indicator": row.indicator,
+                "context": row.context,
                 "target": row.target.quantity.text if row.target else "",
+                "direction": row.direction.value if row.target else "",
                 "actual": actual,
                 "progress": format_pct(row.progress_pct) if row.progress_pct is not None else "",
                 "status": row.status.value + (" ⚠" if row.rate_check else ""),
@@ -58,11 +60,9 @@ def render_ledger(rows: list[Target], fmt: str) -> str:
     lines = [" | ".join(COLUMNS)]
     for r in flat:
         indicator = r["indicator"] if len(r["indicator"]) <= 24 else r["indicator"][:23] + "…"
-        lines.append(
-            " | ".join(
-                [r["doc_id"], r["id"], indicator, r["target"], r["actual"], r["progress"], r["status"], r["source"]]
-            )
-        )
+        context = r["context"] if len(r["context"]) <= 16 else r["context"][:15] + "…"
+        cells = [r["doc_id"], r["id"], indicator, context, r["target"], r["direction"], r["actual"], r["progress"]]
+        lines.append(" | ".join([*cells, r["status"], r["source"]]))
     lines.append(f"{len(flat)} rows")
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ from documents.places import Level, place_names, split_level
 from documents.profile import NoticeProfile
 from documents.quantities import extract_quantities
 from documents.reporting import Period, period_mentions, year_mentions
+from documents.vocabulary import vocabulary
 
 _COMPLETION = re.compile(
     r"(?:完成|占|为|达到?|完成了)(?:了)?[^,，;；。]{0,14}?(?:计划|目标|任务|预算(?:任务|安排)?(?!支出)|序时|工程量|总量|总投资)[^,，;；。]{0,6}?的$|"
@@ -32,7 +33,14 @@ _GROWTH = re.compile(
     r"(?:增长|增速|增幅|涨幅|上涨|下降|降低|减少|回落|提高|提升|下滑|降幅|增加|增|降)(?:了)?(?:为|达|达到|是)?$|"
     r"同比(?:分别)?(?:为|达|达到)?$"
 )
-_FALL = re.compile(r"(?:下降|降低|减少|回落|下滑|降幅|压减|降)(?:了)?(?:为|达|达到|是)?$")
+_FALL = re.compile(
+    "(?:" + "|".join(sorted(vocabulary().reductions, key=len, reverse=True)) + ")(?:了)?(?:为|达|达到|是)?$"
+)
+_CHANGE_FROM = re.compile(
+    r"[^,，;；。\d]{0,6}?(?:降至|降到|降为|降低至|降低到|下调至|下调到|提高至|提高到|提升至|提升到|上调至|上调到|"
+    r"增至|增加到|增加至|升至|升到|调整为|调整至|调整到)\d"
+)
+_LIST_JOIN = re.compile(r"\s*[、和及与]\s*")
 _CHANGE_AHEAD = re.compile(r"(?:快于|高于|领先|超过?|超出|加快|提高|提升|上升|增加|扩大)")
 _TARGET_IN_PAREN = re.compile(r"^(?:年度|全年)?(?:预期|计划)?(?:目标|任务)")
 _TARGET_BEFORE = re.compile(
@@ -109,6 +117,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
             return FactRole.TARGET
         if _SCOPE_WORD.search(lead) or place_names(lead):
             return FactRole.COMPARISON
+    if _CHANGE_FROM.match(after):
+        return FactRole.COMPARISON  # 现行16%的税率降至13%, 由8%提高到10%: the level a change starts from
     if q.qualifier == Qualifier.AIM or _TARGET_AFTER.search(after):
         return FactRole.TARGET
     if q.qualifier == Qualifier.AT_MOST and re.search(r"控制(?:在|于)?$", before) and not _RESULT.search(sentence):
@@ -360,7 +370,7 @@ def paragraph_facts(paragraph: Paragraph, notice: Notice, profile: NoticeProfile
                 )
             )
             previous_end = q.end
-    return _close_groups(_align_respectively(facts, ctx.plain), clauses)
+    return _close_groups(_spread_falls(_align_respectively(facts, ctx.plain), ctx.plain), clauses)
 
 
 _COUNTED = re.compile(r"[\u4e00-\u9fff“”\"]{2,16}")
@@ -447,6 +457,20 @@ def _heading_states_targets(paragraph: Paragraph, text: str, heading_end: int) -
         return False  # 完成高标准农田建设12万亩 is a task when a later sentence reports on it; 完成有困难的有2项 is not
     crumbs = " ".join(paragraph.breadcrumb[:-1])
     return bool(period_mentions(later)) or bool(re.search(r"目标|任务", crumbs))
+
+
+def _spread_falls(facts: list[Fact], plain: str) -> list[Fact]:
+    """A fall verb reaches every figure of the list it opens (分别下降4.4%和3.5%; 下降3%、2%): a figure joined to a
+    falling one by 、/和 alone, in the same clause and of the same kind, falls too."""
+    out = list(facts)
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        if (
+            prev.falls and not cur.falls and cur.clause == prev.clause and cur.kind == prev.kind
+            and _LIST_JOIN.fullmatch(plain[prev.quantity.end : cur.quantity.start])
+        ):  # fmt: skip
+            out[i] = cur.model_copy(update={"falls": True})
+    return out
 
 
 def _align_respectively(facts: list[Fact], plain: str) -> list[Fact]:

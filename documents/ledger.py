@@ -8,11 +8,24 @@ is a row of its own, quoted as stated.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from documents.columns import column_role
+from documents.directions import direction_of, rate_verdict
 from documents.fact_reader import read_facts
 from documents.facts import Fact, FactKind, FactRole
-from documents.models import FigureRef, Notice, Qualifier, Target, TargetKind, TargetStatus
+from documents.models import (
+    ColumnRole,
+    FigureRef,
+    Notice,
+    Paragraph,
+    Qualifier,
+    Target,
+    TargetDirection,
+    TargetKind,
+    TargetStatus,
+)
 from documents.pairs import MIN_SIMILARITY, FactPair, pair_facts, similarity
 from documents.profile import build_profile
 from documents.vocabulary import vocabulary
@@ -28,28 +41,41 @@ def _ref(notice: Notice, fact: Fact) -> FigureRef:
     )
 
 
+# A measure that only frames a figure against its plan (占年度计划任务5.1万亩) names no measure: the row is named by
+# the other figure's. A leading 实现/完成/力争 (or 报告提出) is the report's verb, not the measure (实现地区生产总值 →
+# 地区生产总值).
+_FRAME_ONLY = re.compile(r"(?:占|为|达到?)?(?:全年|年度|本年)?(?:计划|目标|预期)?(?:任务|目标)?(?:的)?")
+_REPORT_VERB = re.compile(r"^(?:报告(?:提出|明确)[,，]?)?(?:力争|累计)?(?:实现|完成了?|已完成)?")
+
+
+def _named(*facts: Fact) -> dict[str, str]:
+    """A row's name is its measure, in the notice's words, with the section or subject it sits under as context:
+    the first of the facts whose measure is more than a frame."""
+    for fact in facts:
+        measure = fact.measure.strip()
+        if not measure or _FRAME_ONLY.fullmatch(measure):
+            continue
+        bare = _REPORT_VERB.sub("", measure)
+        name = bare if len(bare) >= 3 else measure
+        return {"indicator": name, "context": fact.topic if fact.topic not in name else ""}
+    first = facts[0]
+    return {"indicator": first.subject, "context": ""}
+
+
 def _period(fact: Fact) -> str:
     return fact.period.label if fact.period else ""
 
 
 def _rate_row(notice: Notice, pair: FactPair, index: int) -> Target:
+    verdict = rate_verdict(pair.target, pair.actual)
     t, a = pair.target.signed, pair.actual.signed
-    gap = a.value - t.value
-    ceiling = t.qualifier == Qualifier.AT_MOST or any(w in pair.actual.measure for w in vocabulary().ceilings)
-    if ceiling:
-        status = TargetStatus.WITHIN_CEILING if a.value <= t.value else TargetStatus.ABOVE_CEILING
-        within = a.value <= t.value
-        bound = t.number_text.rstrip("以内")
-        text = f"{a.number_text},{'控制在' if within else '高于'}{bound}{'以内' if within else '的上限'}"
-    else:
-        status = TargetStatus.EXCEEDED if gap > 0 else TargetStatus.MET if gap == 0 else TargetStatus.BELOW_TARGET
-        word = "高于" if gap > 0 else "达到" if gap == 0 else "低于"
-        text = f"{a.number_text},{word}目标{t.number_text}" + (f" {abs(gap).normalize():f}个百分点" if gap else "")
+    ceiling = verdict.direction == TargetDirection.CEILING
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=pair.actual.subject or pair.target.subject,
+        id=f"r{index}", doc_id=notice.doc_id, **_named(pair.target, pair.actual),
         period=_period(pair.actual), kind=TargetKind.CEILING if ceiling else TargetKind.GROWTH_RATE,
-        target=_ref(notice, pair.target), actual=_ref(notice, pair.actual),
-        formula=f"{a.number_text} − {t.number_text} = {gap.normalize():f}个百分点", status=status, status_text=text,
+        direction=verdict.direction, target=_ref(notice, pair.target), actual=_ref(notice, pair.actual),
+        formula=f"{a.number_text} − {t.number_text} = {(a.value - t.value).normalize():f}个百分点",
+        status=verdict.status, status_text=verdict.text,
     )  # fmt: skip
 
 
@@ -63,8 +89,10 @@ def _check(pair: FactPair, stated: Fact | None) -> str | None:
 
 
 def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None = None) -> Target:
-    pct = pair.progress_pct
+    # the notice's own rate (占年度计划任务5.1万亩的101.73%) is the progress; the computed one stays as `formula`
+    pct = stated.quantity.value if stated is not None else pair.progress_pct
     floor = pair.target.quantity.qualifier == Qualifier.AT_LEAST
+    direction = direction_of(pair.target, pair.actual)
     status = (
         TargetStatus.IN_PROGRESS
         if pct is None or pct < 100
@@ -72,13 +100,16 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
         if pct == 100
         else TargetStatus.EXCEEDED
     )
+    if direction == TargetDirection.CEILING and pct is not None:  # 控制在100人以内: at or below is met
+        status = TargetStatus.WITHIN_CEILING if pct <= 100 else TargetStatus.ABOVE_CEILING
     plan = pair.actual.role == FactRole.PLAN
     return Target(
         id=f"r{index}",
         doc_id=notice.doc_id,
-        indicator=pair.target.subject or pair.actual.subject,
+        **_named(pair.target, pair.actual),
         period=_period(pair.actual),
         kind=TargetKind.FLOOR if floor else TargetKind.CUMULATIVE,
+        direction=direction,
         target=_ref(notice, pair.target),
         actual=None if plan else _ref(notice, pair.actual),
         parts=[]
@@ -90,7 +121,13 @@ def _count_row(notice: Notice, pair: FactPair, index: int, stated: Fact | None =
         progress_pct=None if plan else pct,
         formula=None if plan else pair.formula,
         status=TargetStatus.PLAN_ONLY if plan else status,
-        status_text="只有计划数,没有完成数" if plan else f"完成{pair.formula}" if pair.formula else "",
+        status_text="只有计划数,没有完成数"
+        if plan
+        else f"通报写明完成{stated.quantity.text}"
+        if stated is not None
+        else f"完成{pair.formula}"
+        if pair.formula
+        else "",
         stated_rate=_ref(notice, stated) if stated else None,
         rate_check=_check(pair, stated),
     )
@@ -101,7 +138,7 @@ def _stated_row(notice: Notice, fact: Fact, index: int, actual: Fact | None = No
     value = fact.quantity.value
     status = TargetStatus.IN_PROGRESS if value < 100 else TargetStatus.MET if value == 100 else TargetStatus.EXCEEDED
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=fact.subject, period=_period(fact),
+        id=f"r{index}", doc_id=notice.doc_id, **_named(*([actual] if actual else []), fact), period=_period(fact),
         kind=TargetKind.CUMULATIVE, stated_rate=_ref(notice, fact), progress_pct=value, status=status,
         actual=_ref(notice, actual) if actual else None, status_text=f"通报写明完成{fact.quantity.text}",
     )  # fmt: skip
@@ -123,13 +160,27 @@ def _unreported_row(notice: Notice, target: Fact, plans: list[Fact], index: int)
     plan = next(
         (p for p in plans if p.paragraph_id == target.paragraph_id and similarity(target, p) >= MIN_SIMILARITY), None
     )
+    done = None if plan else task_done(notice.paragraph(target.paragraph_id))
+    status = TargetStatus.PLAN_ONLY if plan else TargetStatus.MET if done else TargetStatus.NO_ACTUAL
     return Target(
-        id=f"r{index}", doc_id=notice.doc_id, indicator=target.subject, period=_period(target),
+        id=f"r{index}", doc_id=notice.doc_id, **_named(target), period=_period(target),
         kind=TargetKind.FLOOR if target.quantity.qualifier == Qualifier.AT_LEAST else TargetKind.CUMULATIVE,
-        target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
-        status=TargetStatus.PLAN_ONLY if plan else TargetStatus.NO_ACTUAL,
-        status_text="只有计划数,没有完成数" if plan else "通报未给出完成数",
+        direction=direction_of(target), target=_ref(notice, target), plan=_ref(notice, plan) if plan else None,
+        status=status,
+        status_text="只有计划数,没有完成数" if plan else f"通报写明:{done}" if done else "通报未给出完成数",
     )  # fmt: skip
+
+
+def task_done(paragraph: Paragraph) -> str | None:
+    """A table row whose progress cell says, and only says, that the task is done (进展情况:已完工。)."""
+    for cell in paragraph.cells:
+        if column_role(cell.header) not in (ColumnRole.ACTUAL, ColumnRole.PROGRESS):
+            continue
+        said = cell.text.strip(" 。.;；,，")
+        words = vocabulary().done
+        if said and any(re.fullmatch(rf"(?:项目|工程|任务)?(?:均|均已|全部)?{re.escape(w)}", said) for w in words):
+            return said
+    return None
 
 
 def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None = None) -> list[Target]:

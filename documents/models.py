@@ -139,6 +139,16 @@ class TargetKind(StrEnum):
     SHARE = "share"  # 比例达40%
 
 
+class TargetDirection(StrEnum):
+    """Which way a target points, which decides what reaching it means."""
+
+    INCREASE = "increase"  # 增长10.5%, 新建1000座, 达到40%: at or past it is met
+    REDUCE = "reduce"  # 下降3%, 再降低20%以上, 压减: a fall at least as large is met
+    CEILING = "ceiling"  # 4.5%以内, 不超过, 控制在, or a measure kept low (失业率, 物价涨幅): at or below is met
+    FLOOR = "floor"  # 以上, 不低于, 不少于, 力争: at or past it is met
+    RANGE = "range"  # 6%-6.5%: inside is met, above exceeds it
+
+
 class TargetStatus(StrEnum):
     EXCEEDED = "exceeded"  # a rate or count beyond its target
     MET = "met"
@@ -162,9 +172,11 @@ class Target(BaseModel):
 
     id: str = Field(description="stable within the notice, e.g. 'i1' for indicators, 't3.2' for item 3")
     doc_id: str
-    indicator: str = Field(description="what is measured, in the notice's words")
+    indicator: str = Field(description="what is measured, in the notice's words (地区生产总值, 新造林)")
+    context: str = Field(default="", description="the section or subject the measure sits under")
     period: str = Field(description="the period the actual covers, e.g. '一季度'")
     kind: TargetKind
+    direction: TargetDirection = Field(default=TargetDirection.INCREASE, description="what reaching the target means")
     target: FigureRef | None = None
     actual: FigureRef | None = None
     parts: list[FigureRef] = Field(default_factory=list, description="actuals summed into `actual`")

@@ -24,6 +24,7 @@ _EXTRA = {
     "\ufe63": "-",  # small hyphen-minus
     "\ufe6a": "%",  # small percent sign
     "\u301c": "~",  # wave dash
+    "\u2015": "—",  # horizontal bar: a PDF font may draw the dash — (2021—2022年) with its glyph
 }
 
 

@@ -12,10 +12,13 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+import jieba
 import jieba.posseg as posseg
 from pypinyin import Style, pinyin
 
 from documents.numerals import normalise
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise (into `targets`, `facts` output)
 
 
 class Level(StrEnum):

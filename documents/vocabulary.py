@@ -16,6 +16,8 @@ class Vocabulary(BaseModel):
     synonyms: list[list[str]] = Field(description="groups of terms that name one measure")
     frame: list[str] = Field(description="words that frame a question without naming what it asks")
     ceilings: list[str] = Field(default_factory=list, description="measures whose target is a ceiling (失业率, 物价)")
+    done: list[str] = Field(default_factory=list, description="a table row's progress cell for a task done (已完工)")
+    reductions: list[str] = Field(default_factory=list, description="verbs stating a figure as a fall (下降, 压减)")
     english: dict[str, str] = Field(description="English word or phrase → a Chinese term of the notices")
     place_words: list[str] = Field(default_factory=list, description="division stems notices write as words (新建)")
 
@@ -44,6 +46,8 @@ def read_vocabulary(path: Path) -> Vocabulary:
             synonyms=data.get("synonyms", {}).get("groups", []),
             frame=data.get("frame", {}).get("words", []),
             ceilings=data.get("ceilings", {}).get("words", []),
+            reductions=data.get("reductions", {}).get("words", []),
+            done=data.get("done", {}).get("words", []),
             english={k.lower(): v for k, v in data.get("english", {}).items()},
             place_words=data.get("places", {}).get("common_words", []),
         )

@@ -59,7 +59,7 @@ def assistant():
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> dict[str, Path]:
     """The fixture notices in every published format, written once per session (tests/fixtures/formats.py)."""
-    from tests.fixtures import formats
+    from tests.fixtures import formats, printed
     from tests.fixtures.font import cjk_font
 
     folder = tmp_path_factory.mktemp("published")
@@ -79,6 +79,8 @@ def published(tmp_path_factory) -> dict[str, Path]:
         "no-body.docx": formats.docx_without_body(folder / "no-body.docx"),
         "old.doc": formats.legacy_doc(folder / "old.doc"),
     }
+    if printed.chromium_available():
+        files["q1-printed.pdf"] = printed.q1_printed_pdf(folder / "q1-printed.pdf")
     files["truncated.docx"] = formats.corrupt_docx(folder / "truncated.docx", files["q1.docx"])
     files["damaged.xlsx"] = formats.corrupt_xlsx(folder / "damaged.xlsx", files["table.xlsx"])
     return files

@@ -96,6 +96,10 @@ def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
         ("24个计划建成投产项目已经有甲段、乙段、丙路等21个项目建成。", "21个", FactKind.COUNT, FactRole.ACTUAL,
          Level.CITY),
         ("69个计划竣工项目中,甲区、乙区三个项目未按计划竣工。", "三个", FactKind.COUNT, FactRole.ACTUAL, Level.CITY),
+        # the level a change starts from is neither a target nor a result
+        ("报告提出,制造业等行业现行16%的税率降至13%。", "16%", FactKind.LEVEL, FactRole.COMPARISON, Level.NATION),
+        ("报告提出,制造业等行业现行16%的税率降至13%。", "13%", FactKind.LEVEL, FactRole.TARGET, Level.NATION),
+        ("全市森林覆盖率由51.2%提高到53.1%。", "51.2%", FactKind.LEVEL, FactRole.COMPARISON, Level.CITY),
     ],
 )  # fmt: skip
 def test_facts_in_other_wordings(text: str, value: str, kind: FactKind, role: FactRole, scope: Level) -> None:
@@ -105,6 +109,20 @@ def test_facts_in_other_wordings(text: str, value: str, kind: FactKind, role: Fa
     assert (fact.kind, fact.role) == (kind, role)
     if role != FactRole.COMPARISON:
         assert fact.scope.level in (scope, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "falls"),
+    [
+        ("去年全国二氧化硫、氮氧化物排放量分别下降4.4%和3.5%。", {"4.4%": True, "3.5%": True}),
+        ("化学需氧量、氨氮排放量下降3%、2%。", {"3%": True, "2%": True}),
+        ("工业增加值增长8%,能耗下降3%。", {"8%": False, "3%": True}),  # a new verb: not the list of the fall
+        ("出口下降2%,进口增长5%和6%。", {"2%": True, "5%": False, "6%": False}),
+    ],
+)
+def test_a_fall_verb_reaches_every_figure_of_its_list(text: str, falls: dict[str, bool]) -> None:
+    facts = _facts(f"通报\n全国概况。\n{text}")
+    assert {f.quantity.text: f.falls for f in facts} == falls
 
 
 def test_table_rows_read_by_their_columns(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from documents.errors import NoticeError
 from documents.ledger import build_ledger
 from documents.models import ColumnRole, Notice, ParagraphKind
 from documents.readers import read_notice_bytes, read_notice_path, sniff
+from documents.readers.cache import READERS_VERSION
 from index.chunks import chunk_notice
 from tests.fixtures import formats
 
@@ -278,7 +279,7 @@ def test_a_conversion_is_cached_by_the_hash_of_its_bytes(published, tmp_path: Pa
     cache = tmp_path / "conversions"
     raw = published["table.xlsx"].read_bytes()
     first = read_notice_bytes(raw, "a.xlsx", cache=cache)
-    assert [p.name for p in cache.iterdir()] == [f"{first.source_sha256}-v1.json"]
+    assert [p.name for p in cache.iterdir()] == [f"{first.source_sha256}-v{READERS_VERSION}.json"]
 
     def converted_again(raw: bytes, name: str, limits: object):
         raise AssertionError(f"{name} was converted again")
@@ -288,7 +289,7 @@ def test_a_conversion_is_cached_by_the_hash_of_its_bytes(published, tmp_path: Pa
     assert again.model_dump(exclude={"name"}) == first.model_dump(exclude={"name"}) and again.name == "b.xlsx"
     with pytest.raises(AssertionError, match="converted again"):  # other bytes: a new conversion
         read_notice_bytes(raw + b"\0", "c.xlsx", cache=cache)
-    (cache / f"{first.source_sha256}-v1.json").write_text("{not json", encoding="utf-8")
+    (cache / f"{first.source_sha256}-v{READERS_VERSION}.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(AssertionError, match="converted again"):  # a damaged cache entry is not trusted
         read_notice_bytes(raw, "d.xlsx", cache=cache)
 

@@ -30,7 +30,7 @@ Q1_GOLDEN: dict[str, tuple[str, str | None, TargetStatus]] = {
     "15%以上": ("428.6%", None, S.EXCEEDED),  # 工业技改投资: 技改 read as 技术改造
     "100家": ("32家", "32.0", S.IN_PROGRESS),
     "3.7万人": ("5193人", "14.0", S.IN_PROGRESS),
-    "5.1万亩": ("5.19万亩", "101.8", S.EXCEEDED),
+    "5.1万亩": ("5.19万亩", "101.7", S.EXCEEDED),  # the notice's own 101.73%, not 5.19万 / 5.1万
     "94个": ("27个", "28.7", S.IN_PROGRESS),  # a total and the part of it done
     "221.48亿元": ("57.28亿元", "25.9", S.IN_PROGRESS),  # 预算安排民生支出, not 同比增加28.12亿元
     "2家": ("", None, S.NO_ACTUAL),
@@ -97,9 +97,18 @@ def test_plans_are_not_actuals(q1_rows: list[Target]) -> None:
     assert high_tech.actual is None and high_tech.progress_pct is None and high_tech.plan is not None
 
 
-def test_a_stated_rate_beside_the_figures_is_checked(q1_rows: list[Target]) -> None:
+def test_a_stated_rate_wins_and_the_computed_one_is_its_check(q1_rows: list[Target]) -> None:
     afforestation = _by_target(q1_rows, "5.1万亩")  # 5.19万 / 5.1万 = 101.76%; the text says 101.73%: rounding
+    assert afforestation.indicator == "新造林"
+    assert afforestation.progress_pct == Decimal("101.73") and afforestation.stated_rate is not None
+    assert afforestation.status_text == "通报写明完成101.73%" and afforestation.formula == "5.19万 / 5.1万 = 101.8%"
     assert afforestation.rate_check is None
+
+
+def test_rows_are_named_by_their_measure_with_the_section_as_context(q1_rows: list[Target]) -> None:
+    gdp = _by_target(q1_rows, "10.5%")
+    assert (gdp.indicator, gdp.context) == ("地区生产总值", "全市经济社会发展主要预期目标完成情况")
+    assert {"新建5G基站", "新增城镇就业", "城镇登记失业率"} <= {r.indicator for r in q1_rows}
 
 
 def test_no_date_ordinal_or_name_becomes_a_ledger_figure(q1_rows: list[Target]) -> None:
@@ -127,3 +136,22 @@ def test_ledger_csv_and_table_have_every_row() -> None:
     assert render_ledger(rows, "table").endswith(f"{len(rows)} rows")
     with pytest.raises(ValueError, match="unknown format"):
         render_ledger(rows, "xml")
+
+
+def test_the_ledger_eval_counts_right_wrong_lost_and_missed_rows(q1_rows: list[Target]) -> None:
+    from assistant.ledger_eval import evaluate
+
+    golden = {
+        "xianning-2021-q1": {
+            "right": [
+                {"target": "10.5%", "result": "58.3%", "status": "exceeded", "direction": "increase"},
+                {"target": "1000座", "result": "236座", "status": "met", "direction": "increase"},  # status wrong
+                {"target": "9个", "result": "9个", "status": "met", "direction": "increase"},  # not in the ledger
+            ],
+            "wrong": [{"target": "3.7万人", "result": "5193人"}],
+            "missed": [{"measure": "某指标", "target": "1项", "actual": "", "paragraph": "p001", "why": ""}],
+        }
+    }
+    line = evaluate({"xianning-2021-q1": q1_rows}, golden)["xianning-2021-q1"]
+    assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (2, 1, 1, 1, 1)
+    assert line["unreviewed"] == len(q1_rows) - 3

@@ -102,3 +102,17 @@ def test_one_overlong_line_does_not_make_the_others_look_short() -> None:
         lines(("开头缩进的一段", *INDENT), *body, ("http://www.example.gov.cn/a/very/long/link", LEFT, RIGHT + 90))
     )
     assert len(got) == 1
+
+
+def test_a_line_broken_before_a_figure_in_chinese_text_joins_without_a_space() -> None:
+    """Chinese has no spaces: a short line ending in a character was broken before an unbreakable figure run."""
+    short = Line(
+        text="一季度,在城区裸露地块播种三叶草", x0=LEFT + 2 * SIZE, x1=RIGHT - 3 * SIZE, top=100, size=SIZE, page=1
+    )
+    run = Line(text="7500平方米,摆花18万株。", x0=LEFT, x1=300, top=118, size=SIZE, page=1, lead=70.0)
+    body = lines(("下一段。", *INDENT), ("再一段。", *INDENT), top=136.0)
+    assert paragraphs([short, run, *body]) == [
+        "一季度,在城区裸露地块播种三叶草7500平方米,摆花18万株。",
+        "下一段。",
+        "再一段。",
+    ]

@@ -542,3 +542,18 @@ def test_parse_number_is_exact(whole: int, fraction: int, magnitude: tuple[str, 
 def test_a_list_with_its_unit_at_the_end_is_in_that_unit(text: str) -> None:
     found = [q for q in extract_quantities(text) if "%" not in q.text]
     assert found and all(q.kind == K.PERCENTAGE_POINT for q in found), [(q.text, q.kind) for q in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("３．７万", "3.7万"),
+        ("１，２３４", "1,234"),
+        ("增长，达到", "增长，达到"),  # the Chinese comma stays, except between full-width digits
+        ("2021―2022年", "2021—2022年"),  # the horizontal bar a PDF font draws the dash with
+        ("億元", "亿元"),
+        ("①⑴", "①⑴"),
+    ],
+)
+def test_normalise_keeps_length(text: str, expected: str) -> None:
+    assert normalise(text) == expected and len(normalise(text)) == len(text)

@@ -120,7 +120,7 @@ def _as_int(value: object, default: int) -> int:
 
 # ---------------------------------------------------------------- targets
 
-COLUMNS = ["通报", "时期", "编号", "指标", "目标", "完成", "进度%", "进度条", "状态"]
+COLUMNS = ["通报", "时期", "编号", "指标", "目标", "方向", "完成", "进度%", "进度条", "状态"]
 
 
 def _actual(row: Target) -> str:
@@ -144,12 +144,14 @@ def ledger_table(assistant: AssistantLike, query: str = "", status: str = "") ->
             "编号": row.id,
             "指标": row.indicator,
             "目标": row.target.quantity.text if row.target else "",
+            "方向": render.DIRECTION_LABELS.get(row.direction.value, row.direction.value) if row.target else "",
             "完成": _actual(row),
             "进度%": round(progress, 1) if progress is not None else None,
             "进度条": render.table_bar(progress, row.status.value),
             "状态": render.STATUS_LABELS.get(row.status.value, row.status.value) + (" ⚠" if row.rate_check else ""),
             "状态码": row.status.value,
             "说明": row.status_text,
+            "所属": row.context,
         }
         if wanted and row.status.value != wanted:
             continue

@@ -19,6 +19,13 @@ STATUS_LABELS: dict[str, str] = {
     "plan_only": "仅有计划",
     "no_actual": "未报告完成数",
 }
+DIRECTION_LABELS: dict[str, str] = {
+    "increase": "↑ 增长/达到",
+    "reduce": "↓ 下降",
+    "ceiling": "≤ 上限",
+    "floor": "≥ 下限",
+    "range": "区间",
+}
 _GOOD = {"exceeded", "met", "within_ceiling"}
 _BAD = {"above_ceiling", "below_target"}
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from documents.atomic import write_file
 from documents.readers.result import DecodedNotice
 
-READERS_VERSION = "1"  # bump when a reader's output changes, so stale conversions are not reused
+READERS_VERSION = "2"  # bump when a reader's output changes, so stale conversions are not reused
 
 
 def _path(folder: Path, raw: bytes) -> Path:

@@ -9,6 +9,7 @@ footnote placement, and tables drawn without ruling lines (their cells read as o
 from __future__ import annotations
 
 import itertools
+import logging
 import statistics
 from io import BytesIO
 
@@ -18,6 +19,10 @@ from documents.readers.budget import inflating
 from documents.readers.pdf_lines import Line, drop_page_furniture, layout_of, paragraphs
 from documents.readers.result import Block, Extracted
 from documents.readers.tables import last_header, table_blocks
+
+# pdfminer logs a warning for every glyph of a font without a FontBBox (as Chromium writes them): thousands of
+# lines for one notice, none of them about the text, which reads fine.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _page_count(pdf, most: int) -> int:

@@ -27,6 +27,14 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d+\s*页(
 MARGIN_BAND = 0.07  # top and bottom share of a page where running headers and page numbers sit
 
 
+def _wrapped_at_space(prev: str, cur: str) -> bool:
+    """Whether a short line and the next were one line broken at a space: only between two Latin-script runs.
+    Chinese has no spaces between words; a short line there was broken before a run that may not be split
+    (…播种三叶草 / 7500平方米, …涨 / 幅-0.9%, …和 / 《2021年…》)."""
+    prev, cur = prev.rstrip(), cur.lstrip()
+    return bool(prev and cur and prev[-1].isascii() and cur[0].isascii())
+
+
 @dataclass(frozen=True)
 class Line:
     text: str
@@ -108,8 +116,8 @@ def paragraphs(lines: list[Line], layout: Layout | None = None) -> list[str]:
     for prev, cur in zip(lines, lines[1:], strict=False):
         if starts_paragraph(prev, cur, layout):
             groups.append([cur.text])
-        elif layout.right - prev.x1 > 2 * layout.size:  # wrapped at a space: the space was there
-            groups[-1][-1] += " " + cur.text.strip()
+        elif layout.right - prev.x1 > 2 * layout.size and _wrapped_at_space(prev.text, cur.text):
+            groups[-1][-1] += " " + cur.text.strip()  # the space was there
         else:
             groups[-1].append(cur.text)
     return [join_fragments(group) for group in groups]

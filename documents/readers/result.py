@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from documents.columns import column_role
 from documents.errors import NoticeError
+from documents.ideographs import unify_ideographs
 from documents.models import Cell, ColumnRole, Notice
 from documents.parser import parse_notice
 
@@ -52,20 +53,23 @@ class DecodedNotice(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
     def to_notice(self, doc_id: str, path: str = "") -> Notice:
-        """Parse into the outline; metadata the source gave apart from its text fills keys the text lacks. Pinyin
-        glosses a mirror site wrote after characters (發(fā)展) are dropped first."""
+        """Parse into the outline; metadata the source gave apart from its text fills keys the text lacks. Radical
+        code points a PDF printer wrote for characters (⼯ for 工) become the characters, and pinyin glosses a
+        mirror site wrote after characters (發(fā)展) are dropped, before anything reads the text."""
+        text = unify_ideographs(self.text)
         rows = {
-            n: [c.model_copy(update={"text": strip_glosses(c.text)}) for c in cells] for n, cells in self.rows.items()
+            n: [c.model_copy(update={"text": strip_glosses(unify_ideographs(c.text))}) for c in cells]
+            for n, cells in self.rows.items()
         }
         notice = parse_notice(
-            strip_glosses(self.text), doc_id, path=path, sha256=self.sha256, warnings=list(self.warnings), cells=rows
+            strip_glosses(text), doc_id, path=path, sha256=self.sha256, warnings=list(self.warnings), cells=rows
         )
-        raw_lines = self.text.split("\n")
+        raw_lines = text.split("\n")
         for paragraph in notice.paragraphs:  # a citation shows the line as published, glosses and all
             line = raw_lines[int(paragraph.id[1:]) - 1].strip()
             if line != paragraph.text:
                 paragraph.source = line
-        notice.metadata = {**self.metadata, **notice.metadata}
+        notice.metadata = {**{k: unify_ideographs(v) for k, v in self.metadata.items()}, **notice.metadata}
         return notice
 
     def renamed(self, name: str) -> DecodedNotice:
