@@ -149,9 +149,12 @@ def test_the_ledger_eval_counts_right_wrong_lost_and_missed_rows(q1_rows: list[T
                 {"target": "9个", "result": "9个", "status": "met", "direction": "increase"},  # not in the ledger
             ],
             "wrong": [{"target": "3.7万人", "result": "5193人"}],
-            "missed": [{"measure": "某指标", "target": "1项", "actual": "", "paragraph": "p001", "why": ""}],
+            "missed": [
+                {"measure": "某指标", "target": "1项", "actual": "", "paragraph": "p001", "why": ""},
+                {"measure": "新造林", "target": "新造林5.1万亩", "actual": "完成5.19万亩", "paragraph": "", "why": ""},
+            ],
         }
     }
     line = evaluate({"xianning-2021-q1": q1_rows}, golden)["xianning-2021-q1"]
-    assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (2, 1, 1, 1, 1)
-    assert line["unreviewed"] == len(q1_rows) - 3
+    assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (3, 1, 1, 1, 1)
+    assert line["unreviewed"] == len(q1_rows) - 4  # the 新造林 row is the missed target found
