@@ -40,6 +40,7 @@ _CHANGE_FROM = re.compile(
     r"[^,，;；。\d]{0,6}?(?:降至|降到|降为|降低至|降低到|下调至|下调到|提高至|提高到|提升至|提升到|上调至|上调到|"
     r"增至|增加到|增加至|升至|升到|调整为|调整至|调整到)\d"
 )
+_RESTATED_TARGET = re.compile(r"年初(?:设定|确定|制定|预期|提出|下达)?的$|(?:目标|预算|计划)?(?:调整为|调整到|调整至)$")
 _LIST_JOIN = re.compile(r"\s*[、和及与]\s*")
 _CHANGE_AHEAD = re.compile(r"(?:快于|高于|领先|超过?|超出|加快|提高|提升|上升|增加|扩大)")
 _TARGET_IN_PAREN = re.compile(r"^(?:年度|全年)?(?:预期|计划)?(?:目标|任务)")
@@ -48,10 +49,11 @@ _TARGET_BEFORE = re.compile(
     r"(?:全年|年度)(?:计划)?(?:投资|安排)?(?:计划)?$"
 )
 _TARGET_AFTER = re.compile(
-    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:工作|建设|投资)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
+    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:工作|工程建设|建设|投资)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
 )
 _TARGET_SENTENCE = re.compile(
-    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)"
+    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)|"
+    r"^[^,，;；]{0,12}预期目标\s*\d{0,2}(?=[\u4e00-\u9fff])"  # a row of the year's targets: 主要预期目标1地区生产总值…
 )
 _RESULT = re.compile(r"实际|结果|显示|最终|落实情况|完成情况|实际上|去年|上年")
 _PLAN_BEFORE = re.compile(r"计划|拟|预计将|将要|准备")
@@ -119,9 +121,12 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
             return FactRole.COMPARISON
     if _CHANGE_FROM.match(after):
         return FactRole.COMPARISON  # 现行16%的税率降至13%, 由8%提高到10%: the level a change starts from
+    if _RESTATED_TARGET.search(before):
+        return FactRole.TARGET  # 收入由年初预算…调整为413.8亿元, 超额完成了年初确定的1000亿元: the target, restated
     if q.qualifier == Qualifier.AIM or _TARGET_AFTER.search(after):
         return FactRole.TARGET
-    if q.qualifier == Qualifier.AT_MOST and re.search(r"控制(?:在|于)?$", before) and not _RESULT.search(sentence):
+    controlled = re.search(r"控制(?:在|于)?$", before) or q.text.startswith("控制")
+    if q.qualifier == Qualifier.AT_MOST and controlled and not _RESULT.search(sentence):
         return FactRole.TARGET  # 失业率控制在1.5%以内: a ceiling set, unless the sentence reports a result
     cue = [m.end() for m in _TARGET_SENTENCE.finditer(sentence)]
     result = [m.end() for m in _RESULT.finditer(sentence)]

@@ -45,6 +45,7 @@ def _ref(notice: Notice, fact: Fact) -> FigureRef:
 # the other figure's. A leading 实现/完成/力争 (or 报告提出) is the report's verb, not the measure (实现地区生产总值 →
 # 地区生产总值).
 _FRAME_ONLY = re.compile(r"(?:占|为|达到?)?(?:全年|年度|本年)?(?:计划|目标|预期)?(?:任务|目标)?(?:的)?")
+_FRAMED = re.compile(r"^.*(?:确定|设定|下达|提出|明确)的(?=..)")  # 省政府年初确定的完成投资 → 完成投资
 _REPORT_VERB = re.compile(r"^(?:报告(?:提出|明确)[,，]?)?(?:力争|累计)?(?:实现|完成了?|已完成)?")
 
 
@@ -55,8 +56,9 @@ def _named(*facts: Fact) -> dict[str, str]:
         measure = fact.measure.strip()
         if not measure or _FRAME_ONLY.fullmatch(measure):
             continue
-        bare = _REPORT_VERB.sub("", measure)
-        name = bare if len(bare) >= 3 else measure
+        unframed = _FRAMED.sub("", measure)
+        bare = _REPORT_VERB.sub("", unframed)
+        name = bare if len(bare) >= 3 else unframed
         return {"indicator": name, "context": fact.topic if fact.topic not in name else ""}
     first = facts[0]
     return {"indicator": first.subject, "context": ""}
@@ -206,10 +208,22 @@ def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None 
                 paired.add(actual.id)
             rows.append(_stated_row(notice, fact, len(rows) + 1, actual))
     plans = [f for f in facts if f.role == FactRole.PLAN and f.id not in paired]
+    targets = [p.target for p in pairs]
     for fact in facts:
-        if fact.role == FactRole.TARGET and fact.id not in paired:
+        if fact.role == FactRole.TARGET and fact.id not in paired and not _restates(fact, targets):
             rows.append(_unreported_row(notice, fact, plans, len(rows) + 1))
+            targets.append(fact)
     return sorted(rows, key=lambda r: _position(r))
+
+
+def _restates(fact: Fact, targets: list[Fact]) -> bool:
+    """A target figure that repeats one already in the ledger (由年初设定的6%左右调整为…, a title restating the body's
+    1000亿元): the same value and unit, in the same paragraph or of a like measure."""
+    return any(
+        t.quantity.value == fact.quantity.value and t.quantity.unit == fact.quantity.unit
+        and (t.paragraph_id == fact.paragraph_id or similarity(t, fact) >= MIN_SIMILARITY)
+        for t in targets
+    )  # fmt: skip
 
 
 def _position(row: Target) -> int:

@@ -158,3 +158,25 @@ def test_the_ledger_eval_counts_right_wrong_lost_and_missed_rows(q1_rows: list[T
     line = evaluate({"xianning-2021-q1": q1_rows}, golden)["xianning-2021-q1"]
     assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (3, 1, 1, 1, 1)
     assert line["unreviewed"] == len(q1_rows) - 4  # the 新造林 row is the missed target found
+
+
+def _ledger_of(text: str) -> list[Target]:
+    from documents.parser import parse_notice
+
+    return build_ledger(parse_notice(f"通报\n全国概况。\n{text}", "notice"))
+
+
+def test_a_paragraph_left_with_one_target_and_one_later_result_of_its_unit_pairs_them() -> None:
+    rows = _ledger_of("报告提出,减轻企业税收和社保缴费负担近2万亿元。实际上,去年全年减税降费超过2.3万亿元。")
+    assert [(r.target.quantity.text, r.actual.quantity.text if r.actual else "") for r in rows] == [
+        ("近2万亿元", "超过2.3万亿元")
+    ]
+    assert rows[0].status == TargetStatus.EXCEEDED
+
+
+def test_a_target_restated_in_the_same_paragraph_is_one_row() -> None:
+    rows = _ledger_of(
+        "经济社会发展主要预期目标1地区生产总值增长6%左右。地区生产总值增速由年初设定的6%左右调整为正增长。"
+        "2020年度地区生产总值初步核算数50610595万元,增幅-1.1%。"
+    )
+    assert [(r.target.quantity.text, r.status) for r in rows if r.target] == [("6%左右", TargetStatus.BELOW_TARGET)]
