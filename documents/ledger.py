@@ -185,9 +185,34 @@ def task_done(paragraph: Paragraph) -> str | None:
     return None
 
 
+def _list_pairs(notice: Notice, facts: list[Fact], pairs: list[FactPair]) -> list[FactPair]:
+    """One rate target set for a list of measures (二氧化硫、氮氧化物排放量下降3%) is the target of each: a result of
+    the paragraph left unpaired, of another measure of that list, pairs with it too (二氧化硫…下降4.4%)."""
+    taken = {p.target.id for p in pairs} | {p.actual.id for p in pairs}
+    extra: list[FactPair] = []
+    for pair in pairs:
+        target = pair.target
+        if target.kind not in _RATES:
+            continue
+        text = notice.paragraph(target.paragraph_id).text
+        listed = text[target.clause[0] : target.quantity.start]
+        if "、" not in listed:
+            continue
+        for fact in facts:
+            if (
+                fact.id not in taken and fact.paragraph_id == target.paragraph_id and fact.role == FactRole.ACTUAL
+                and fact.kind == pair.actual.kind and fact.falls == pair.actual.falls
+                and fact.quantity.start > target.quantity.start and similarity(target, fact) >= MIN_SIMILARITY
+            ):  # fmt: skip
+                taken.add(fact.id)
+                extra.append(FactPair(target=target, actual=fact))
+    return extra
+
+
 def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None = None) -> list[Target]:
     """Every target of one notice with what was done, in reading order."""
     pairs = pair_facts(facts) if pairs is None else pairs
+    pairs = pairs + _list_pairs(notice, facts, pairs)
     rows: list[Target] = []
     paired = {p.target.id for p in pairs} | {p.actual.id for p in pairs}
     for pair in pairs:

@@ -180,3 +180,13 @@ def test_a_target_restated_in_the_same_paragraph_is_one_row() -> None:
         "2020年度地区生产总值初步核算数50610595万元,增幅-1.1%。"
     )
     assert [(r.target.quantity.text, r.status) for r in rows if r.target] == [("6%左右", TargetStatus.BELOW_TARGET)]
+
+
+def test_a_rate_target_set_for_a_list_of_measures_is_each_ones_target() -> None:
+    rows = _ledger_of(
+        "报告明确,二氧化硫、氮氧化物排放量下降3%。落实结果显示,去年二氧化硫、氮氧化物排放量分别下降4.4%和3.5%。"
+    )
+    assert sorted((r.target.quantity.text, r.actual.quantity.text, r.status) for r in rows) == [
+        ("3%", "3.5%", TargetStatus.EXCEEDED),
+        ("3%", "4.4%", TargetStatus.EXCEEDED),
+    ]
