@@ -100,6 +100,8 @@ def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
         ("报告提出,制造业等行业现行16%的税率降至13%。", "16%", FactKind.LEVEL, FactRole.COMPARISON, Level.NATION),
         ("报告提出,制造业等行业现行16%的税率降至13%。", "13%", FactKind.LEVEL, FactRole.TARGET, Level.NATION),
         ("全市森林覆盖率由51.2%提高到53.1%。", "51.2%", FactKind.LEVEL, FactRole.COMPARISON, Level.CITY),
+        # a share of the number of tasks is no completion rate
+        ("已经完成的指标任务共计19项,占任务总数的15.2%。", "15.2%", FactKind.SHARE, FactRole.CUMULATIVE, Level.CITY),
         # a row of the year's targets, a ceiling set, a target restated or adjusted
         ("经济社会发展主要预期目标1地区生产总值增长6%左右。", "6%左右", FactKind.GROWTH, FactRole.TARGET, Level.CITY),
         ("经济社会发展主要预期目标4城镇登记失业率控制在1.5%以内。", "控制在1.5%以内", FactKind.LEVEL, FactRole.TARGET,
