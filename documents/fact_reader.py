@@ -40,6 +40,9 @@ _CHANGE_FROM = re.compile(
     r"[^,，;；。\d]{0,6}?(?:降至|降到|降为|降低至|降低到|下调至|下调到|提高至|提高到|提升至|提升到|上调至|上调到|"
     r"增至|增加到|增加至|升至|升到|调整为|调整至|调整到)\d"
 )
+_MARGIN_OVER_TARGET = re.compile(
+    r"(?:高于|低于|超过|超出|快于|慢于)(?:年度|全年)?(?:预期|调控|控制)?(?:目标|计划)(?:任务)?$"
+)
 _RESTATED_TARGET = re.compile(r"年初(?:设定|确定|制定|预期|提出|下达)?的$|(?:目标|预算|计划)?(?:调整为|调整到|调整至)$")
 _LIST_JOIN = re.compile(r"\s*[、和及与]\s*")
 _CHANGE_AHEAD = re.compile(r"(?:快于|高于|领先|超过?|超出|加快|提高|提升|上升|增加|扩大)")
@@ -119,6 +122,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
             return FactRole.TARGET
         if _SCOPE_WORD.search(lead) or place_names(lead):
             return FactRole.COMPARISON
+    if "百分点" in q.unit and _MARGIN_OVER_TARGET.search(before):
+        return FactRole.COMPARISON  # 增速为11.3%,高于目标任务1.3个百分点: the margin, not the target
     if _CHANGE_FROM.match(after):
         return FactRole.COMPARISON  # 现行16%的税率降至13%, 由8%提高到10%: the level a change starts from
     if _RESTATED_TARGET.search(before):

@@ -134,6 +134,9 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
     return pairs
 
 
+_NOT_DONE = re.compile(r"未|没有|滞后|不到位")
+
+
 def _pair_score(target: Fact, actual: Fact) -> float:
     """How surely an actual reports on a target: same clause, same group, same row, same paragraph, elsewhere."""
     alike = similarity(target, actual)
@@ -204,6 +207,8 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
         for actual in actuals:
             if not _same_family(target, actual) or not _same_order(target, actual):
                 continue
+            if _NOT_DONE.search(actual.measure):
+                continue  # 未按期开工两项 counts what was not done: no result of the target
             if target.role == FactRole.PLAN and actual.sentence != target.sentence:
                 continue  # 计划…,实际… are said together
             if in_row and actual.paragraph_id != target.paragraph_id:

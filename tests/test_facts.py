@@ -100,6 +100,9 @@ def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
         ("报告提出,制造业等行业现行16%的税率降至13%。", "16%", FactKind.LEVEL, FactRole.COMPARISON, Level.NATION),
         ("报告提出,制造业等行业现行16%的税率降至13%。", "13%", FactKind.LEVEL, FactRole.TARGET, Level.NATION),
         ("全市森林覆盖率由51.2%提高到53.1%。", "51.2%", FactKind.LEVEL, FactRole.COMPARISON, Level.CITY),
+        # the margin over a target is not the target
+        ("社会消费品零售总额同比增速为11.3%,高于目标任务1.3个百分点。", "1.3个百分点", FactKind.CHANGE,
+         FactRole.COMPARISON, Level.CITY),
         # a share of the number of tasks is no completion rate
         ("已经完成的指标任务共计19项,占任务总数的15.2%。", "15.2%", FactKind.SHARE, FactRole.CUMULATIVE, Level.CITY),
         # a row of the year's targets, a ceiling set, a target restated or adjusted

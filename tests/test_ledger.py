@@ -190,3 +190,10 @@ def test_a_rate_target_set_for_a_list_of_measures_is_each_ones_target() -> None:
         ("3%", "3.5%", TargetStatus.EXCEEDED),
         ("3%", "4.4%", TargetStatus.EXCEEDED),
     ]
+
+
+def test_a_count_of_what_was_not_done_is_no_result_of_the_target() -> None:
+    rows = _ledger_of("省重点工程建设项目中计划新开工项目39项,实际开工37项,未按期开工两项。")
+    assert [(r.target.quantity.text, r.actual.quantity.text) for r in rows if r.target and r.actual] == [
+        ("39项", "37项")
+    ]
