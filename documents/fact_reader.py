@@ -138,7 +138,8 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
     if cue and (not result or max(cue) > max(result)):
         return FactRole.TARGET
     if kind == FactKind.COMPLETION:
-        return FactRole.ACTUAL
+        # 计划完成工程量5%,实际完成工程量6%: the share planned for the period, then the share done
+        return FactRole.PLAN if re.search(r"计划(?:累计)?完成[^,，;；。\d]{0,6}$", before) else FactRole.ACTUAL
     if _target_cue(before):
         return FactRole.TARGET
     if re.search(r"(?:上年|去年)同期(?:为|是)?$", before) or (

@@ -46,7 +46,10 @@ def _ref(notice: Notice, fact: Fact) -> FigureRef:
 # 地区生产总值).
 _FRAME_ONLY = re.compile(r"(?:占|为|达到?)?(?:全年|年度|本年)?(?:计划|目标|预期)?(?:任务|目标)?(?:的)?")
 _FRAMED = re.compile(r"^.*(?:确定|设定|下达|提出|明确)的(?=..)")  # 省政府年初确定的完成投资 → 完成投资
-_REPORT_VERB = re.compile(r"^(?:报告(?:提出|明确)[,，]?)?(?:力争|累计)?(?:实现|完成了?|已完成)?")
+_REPORT_VERB = re.compile(
+    r"^(?:报告(?:提出|明确)[,，]?)?(?:原|二季度|上半年|全年|年内)?(?:计划(?:为)?)?(?:力争|累计)?(?:实现|完成了?|已完成)?"
+)
+_QUOTED = re.compile(r"^“?([^”]{2,})”(?=.{2})")  # “主城区置换天然气项目”计划…: the project, then its measure
 
 
 def _named(*facts: Fact) -> dict[str, str]:
@@ -56,10 +59,12 @@ def _named(*facts: Fact) -> dict[str, str]:
         measure = fact.measure.strip()
         if not measure or _FRAME_ONLY.fullmatch(measure):
             continue
-        unframed = _FRAMED.sub("", measure)
+        quoted = _QUOTED.match(measure)
+        context = quoted.group(1) if quoted else fact.topic
+        unframed = _FRAMED.sub("", measure[quoted.end() :] if quoted else measure)
         bare = _REPORT_VERB.sub("", unframed)
         name = bare if len(bare) >= 3 else unframed
-        return {"indicator": name, "context": fact.topic if fact.topic not in name else ""}
+        return {"indicator": name, "context": context if context not in name else ""}
     first = facts[0]
     return {"indicator": first.subject, "context": ""}
 
@@ -216,8 +221,9 @@ def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None 
     rows: list[Target] = []
     paired = {p.target.id for p in pairs} | {p.actual.id for p in pairs}
     for pair in pairs:
-        if pair.target.kind in _RATES and pair.actual.kind in _RATES:
-            rows.append(_rate_row(notice, pair, len(rows) + 1))
+        both = (pair.target.kind, pair.actual.kind)
+        if all(k in _RATES for k in both) or both == (FactKind.COMPLETION, FactKind.COMPLETION):
+            rows.append(_rate_row(notice, pair, len(rows) + 1))  # 计划完成工程量5%, 实际完成6%: shares compared
             continue
         stated = next(
             (f for f in facts if f.kind == FactKind.COMPLETION and f.paragraph_id == pair.actual.paragraph_id

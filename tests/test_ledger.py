@@ -197,3 +197,10 @@ def test_a_count_of_what_was_not_done_is_no_result_of_the_target() -> None:
     assert [(r.target.quantity.text, r.actual.quantity.text) for r in rows if r.target and r.actual] == [
         ("39项", "37项")
     ]
+
+
+def test_a_planned_share_and_the_share_done_are_a_target_and_its_result_named_by_the_measure() -> None:
+    rows = _ledger_of("“建设东北路人行过街天桥项目”计划完成工程量5%,实际完成工程量6%。")
+    assert [(r.indicator, r.context, r.target.quantity.text, r.actual.quantity.text, r.status) for r in rows] == [
+        ("工程量", "建设东北路人行过街天桥项目", "5%", "6%", TargetStatus.EXCEEDED)
+    ]
