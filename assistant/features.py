@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import repeat
 
 from assistant.candidates import Candidate, Slot
 from assistant.reading import Reading
@@ -254,4 +255,4 @@ def _qualifiers(row: dict[str, float], terms: str, wide: str) -> None:
 
 
 def vector(row: dict[str, float]) -> list[float]:
-    return [row.get(name, 0.0) for name in FEATURES]
+    return list(map(row.get, FEATURES, repeat(0.0)))  # absent features are 0

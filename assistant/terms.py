@@ -42,14 +42,25 @@ def term_grams(terms: str) -> frozenset[str]:
     return bigrams(" ".join(words))
 
 
+@lru_cache(maxsize=4096)
+def _groups_in(terms: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """The synonym groups the terms name: the bigrams of the members named, and the other members (read once
+    per question, not once per candidate text)."""
+    found = []
+    for group in vocabulary().synonyms:
+        inside = [m for m in group if m in terms]
+        if inside:
+            grams = frozenset().union(*(bigrams(m) for m in inside))
+            found.append((grams, tuple(m for m in group if m not in inside)))
+    return tuple(found)
+
+
 def _synonym_cover(terms: str, text: str) -> frozenset[str]:
     """Bigrams of the question's terms that count as present through a synonym found in the text."""
     covered: set[str] = set()
-    for group in vocabulary().synonyms:
-        inside = [m for m in group if m in terms]
-        if inside and any(m in text for m in group if m not in inside):
-            for member in inside:
-                covered |= bigrams(member)
+    for grams, others in _groups_in(terms):
+        if any(m in text for m in others):
+            covered |= grams
     return frozenset(covered)
 
 

@@ -23,7 +23,7 @@ from documents.reporting import Period, period_mentions, year_mentions
 from documents.vocabulary import vocabulary
 
 _COMPLETION = re.compile(
-    r"(?:完成|占|为|达到?|完成了)(?:了)?[^,，;；。]{0,14}?(?:计划|目标|任务|预算(?:任务|安排)?(?!支出)|序时|工程量|总量|总投资)[^,，;；。]{0,6}?的$|"
+    r"(?:完成|占|为|达到?|完成了)(?:了)?[^,，;；。]{0,14}?(?:计划|目标|任务(?!总?数|个数)|预算(?:任务|安排)?(?!支出)|序时|工程量|总量|总投资)[^,，;；。]{0,6}?的$|"
     r"完成[^,，;；。]{0,4}率(?:为|达|达到)?$|"
     r"(?:完成率|完工率|完成进度|投资完成率|计划完成率|执行率|到位率|拨付率|进度)(?:为|达|达到|是)?$|"
     r"(?:已?完成|完成了)(?:工程量|总工程量|总投资的?|总量的?)?$|完成(?:了)?(?:全年|年度)(?:目标|计划|任务)$"
@@ -40,6 +40,10 @@ _CHANGE_FROM = re.compile(
     r"[^,，;；。\d]{0,6}?(?:降至|降到|降为|降低至|降低到|下调至|下调到|提高至|提高到|提升至|提升到|上调至|上调到|"
     r"增至|增加到|增加至|升至|升到|调整为|调整至|调整到)\d"
 )
+_MARGIN_OVER_TARGET = re.compile(
+    r"(?:高于|低于|超过|超出|快于|慢于)(?:年度|全年)?(?:预期|调控|控制)?(?:目标|计划)(?:任务)?$"
+)
+_RESTATED_TARGET = re.compile(r"年初(?:设定|确定|制定|预期|提出|下达)?的$|(?:目标|预算|计划)?(?:调整为|调整到|调整至)$")
 _LIST_JOIN = re.compile(r"\s*[、和及与]\s*")
 _CHANGE_AHEAD = re.compile(r"(?:快于|高于|领先|超过?|超出|加快|提高|提升|上升|增加|扩大)")
 _TARGET_IN_PAREN = re.compile(r"^(?:年度|全年)?(?:预期|计划)?(?:目标|任务)")
@@ -48,10 +52,11 @@ _TARGET_BEFORE = re.compile(
     r"(?:全年|年度)(?:计划)?(?:投资|安排)?(?:计划)?$"
 )
 _TARGET_AFTER = re.compile(
-    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:工作|建设|投资)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
+    r"^[^,，;；。]{0,3}?的(?:年度|全年)?(?:工作|工程建设|建设|投资)?(?:目标|任务|计划)|^(?:的)?(?:年度|全年)?目标(?!任务进度)"
 )
 _TARGET_SENTENCE = re.compile(
-    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)"
+    r"(?:报告|规划|方案)(?:提出|明确|确定|要求)|(?:提出|确定)了?[^,，]{0,6}目标|的目标$|目标(?:任务)?(?:为|是)|"
+    r"^[^,，;；]{0,12}预期目标\s*\d{0,2}(?=[\u4e00-\u9fff])"  # a row of the year's targets: 主要预期目标1地区生产总值…
 )
 _RESULT = re.compile(r"实际|结果|显示|最终|落实情况|完成情况|实际上|去年|上年")
 _PLAN_BEFORE = re.compile(r"计划|拟|预计将|将要|准备")
@@ -117,18 +122,24 @@ def _role(q: Quantity, kind: FactKind, ctx: _Context, clause: Clause, before: st
             return FactRole.TARGET
         if _SCOPE_WORD.search(lead) or place_names(lead):
             return FactRole.COMPARISON
+    if "百分点" in q.unit and _MARGIN_OVER_TARGET.search(before):
+        return FactRole.COMPARISON  # 增速为11.3%,高于目标任务1.3个百分点: the margin, not the target
     if _CHANGE_FROM.match(after):
         return FactRole.COMPARISON  # 现行16%的税率降至13%, 由8%提高到10%: the level a change starts from
+    if _RESTATED_TARGET.search(before):
+        return FactRole.TARGET  # 收入由年初预算…调整为413.8亿元, 超额完成了年初确定的1000亿元: the target, restated
     if q.qualifier == Qualifier.AIM or _TARGET_AFTER.search(after):
         return FactRole.TARGET
-    if q.qualifier == Qualifier.AT_MOST and re.search(r"控制(?:在|于)?$", before) and not _RESULT.search(sentence):
+    controlled = re.search(r"控制(?:在|于)?$", before) or q.text.startswith("控制")
+    if q.qualifier == Qualifier.AT_MOST and controlled and not _RESULT.search(sentence):
         return FactRole.TARGET  # 失业率控制在1.5%以内: a ceiling set, unless the sentence reports a result
     cue = [m.end() for m in _TARGET_SENTENCE.finditer(sentence)]
     result = [m.end() for m in _RESULT.finditer(sentence)]
     if cue and (not result or max(cue) > max(result)):
         return FactRole.TARGET
     if kind == FactKind.COMPLETION:
-        return FactRole.ACTUAL
+        # 计划完成工程量5%,实际完成工程量6%: the share planned for the period, then the share done
+        return FactRole.PLAN if re.search(r"计划(?:累计)?完成[^,，;；。\d]{0,6}$", before) else FactRole.ACTUAL
     if _target_cue(before):
         return FactRole.TARGET
     if re.search(r"(?:上年|去年)同期(?:为|是)?$", before) or (

@@ -45,7 +45,11 @@ def _ref(notice: Notice, fact: Fact) -> FigureRef:
 # the other figure's. A leading 实现/完成/力争 (or 报告提出) is the report's verb, not the measure (实现地区生产总值 →
 # 地区生产总值).
 _FRAME_ONLY = re.compile(r"(?:占|为|达到?)?(?:全年|年度|本年)?(?:计划|目标|预期)?(?:任务|目标)?(?:的)?")
-_REPORT_VERB = re.compile(r"^(?:报告(?:提出|明确)[,，]?)?(?:力争|累计)?(?:实现|完成了?|已完成)?")
+_FRAMED = re.compile(r"^.*(?:确定|设定|下达|提出|明确)的(?=..)")  # 省政府年初确定的完成投资 → 完成投资
+_REPORT_VERB = re.compile(
+    r"^(?:报告(?:提出|明确)[,，]?)?(?:原|二季度|上半年|全年|年内)?(?:计划(?:为)?)?(?:力争|累计)?(?:实现|完成了?|已完成)?"
+)
+_QUOTED = re.compile(r"^“?([^”]{2,})”(?=.{2})")  # “主城区置换天然气项目”计划…: the project, then its measure
 
 
 def _named(*facts: Fact) -> dict[str, str]:
@@ -55,9 +59,12 @@ def _named(*facts: Fact) -> dict[str, str]:
         measure = fact.measure.strip()
         if not measure or _FRAME_ONLY.fullmatch(measure):
             continue
-        bare = _REPORT_VERB.sub("", measure)
-        name = bare if len(bare) >= 3 else measure
-        return {"indicator": name, "context": fact.topic if fact.topic not in name else ""}
+        quoted = _QUOTED.match(measure)
+        context = quoted.group(1) if quoted else fact.topic
+        unframed = _FRAMED.sub("", measure[quoted.end() :] if quoted else measure)
+        bare = _REPORT_VERB.sub("", unframed)
+        name = bare if len(bare) >= 3 else unframed
+        return {"indicator": name, "context": context if context not in name else ""}
     first = facts[0]
     return {"indicator": first.subject, "context": ""}
 
@@ -183,14 +190,40 @@ def task_done(paragraph: Paragraph) -> str | None:
     return None
 
 
+def _list_pairs(notice: Notice, facts: list[Fact], pairs: list[FactPair]) -> list[FactPair]:
+    """One rate target set for a list of measures (二氧化硫、氮氧化物排放量下降3%) is the target of each: a result of
+    the paragraph left unpaired, of another measure of that list, pairs with it too (二氧化硫…下降4.4%)."""
+    taken = {p.target.id for p in pairs} | {p.actual.id for p in pairs}
+    extra: list[FactPair] = []
+    for pair in pairs:
+        target = pair.target
+        if target.kind not in _RATES:
+            continue
+        text = notice.paragraph(target.paragraph_id).text
+        listed = text[target.clause[0] : target.quantity.start]
+        if "、" not in listed:
+            continue
+        for fact in facts:
+            if (
+                fact.id not in taken and fact.paragraph_id == target.paragraph_id and fact.role == FactRole.ACTUAL
+                and fact.kind == pair.actual.kind and fact.falls == pair.actual.falls
+                and fact.quantity.start > target.quantity.start and similarity(target, fact) >= MIN_SIMILARITY
+            ):  # fmt: skip
+                taken.add(fact.id)
+                extra.append(FactPair(target=target, actual=fact))
+    return extra
+
+
 def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None = None) -> list[Target]:
     """Every target of one notice with what was done, in reading order."""
     pairs = pair_facts(facts) if pairs is None else pairs
+    pairs = pairs + _list_pairs(notice, facts, pairs)
     rows: list[Target] = []
     paired = {p.target.id for p in pairs} | {p.actual.id for p in pairs}
     for pair in pairs:
-        if pair.target.kind in _RATES and pair.actual.kind in _RATES:
-            rows.append(_rate_row(notice, pair, len(rows) + 1))
+        both = (pair.target.kind, pair.actual.kind)
+        if all(k in _RATES for k in both) or both == (FactKind.COMPLETION, FactKind.COMPLETION):
+            rows.append(_rate_row(notice, pair, len(rows) + 1))  # 计划完成工程量5%, 实际完成6%: shares compared
             continue
         stated = next(
             (f for f in facts if f.kind == FactKind.COMPLETION and f.paragraph_id == pair.actual.paragraph_id
@@ -206,10 +239,22 @@ def ledger_rows(notice: Notice, facts: list[Fact], pairs: list[FactPair] | None 
                 paired.add(actual.id)
             rows.append(_stated_row(notice, fact, len(rows) + 1, actual))
     plans = [f for f in facts if f.role == FactRole.PLAN and f.id not in paired]
+    targets = [p.target for p in pairs]
     for fact in facts:
-        if fact.role == FactRole.TARGET and fact.id not in paired:
+        if fact.role == FactRole.TARGET and fact.id not in paired and not _restates(fact, targets):
             rows.append(_unreported_row(notice, fact, plans, len(rows) + 1))
+            targets.append(fact)
     return sorted(rows, key=lambda r: _position(r))
+
+
+def _restates(fact: Fact, targets: list[Fact]) -> bool:
+    """A target figure that repeats one already in the ledger (由年初设定的6%左右调整为…, a title restating the body's
+    1000亿元): the same value and unit, in the same paragraph or of a like measure."""
+    return any(
+        t.quantity.value == fact.quantity.value and t.quantity.unit == fact.quantity.unit
+        and (t.paragraph_id == fact.paragraph_id or similarity(t, fact) >= MIN_SIMILARITY)
+        for t in targets
+    )  # fmt: skip
 
 
 def _position(row: Target) -> int:

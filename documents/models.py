@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class ParagraphKind(StrEnum):
@@ -88,11 +88,17 @@ class Notice(BaseModel):
     sections: list[Section]
     warnings: list[str] = Field(default_factory=list, description="what the parser could not place")
 
+    _positions: dict[str, int] = PrivateAttr(default_factory=dict)
+
     def paragraph(self, paragraph_id: str) -> Paragraph:
-        for p in self.paragraphs:
-            if p.id == paragraph_id:
-                return p
-        raise KeyError(paragraph_id)
+        """The paragraph of that id (KeyError if none): looked up by position, checked, re-indexed when stale."""
+        at = self._positions.get(paragraph_id)
+        if at is None or at >= len(self.paragraphs) or self.paragraphs[at].id != paragraph_id:
+            self._positions = {p.id: i for i, p in enumerate(self.paragraphs)}
+            at = self._positions.get(paragraph_id)
+            if at is None:
+                raise KeyError(paragraph_id)
+        return self.paragraphs[at]
 
 
 class QuantityKind(StrEnum):

@@ -134,6 +134,9 @@ def done_of_total(facts: list[Fact]) -> list[FactPair]:
     return pairs
 
 
+_NOT_DONE = re.compile(r"未|没有|滞后|不到位")
+
+
 def _pair_score(target: Fact, actual: Fact) -> float:
     """How surely an actual reports on a target: same clause, same group, same row, same paragraph, elsewhere."""
     alike = similarity(target, actual)
@@ -170,6 +173,29 @@ def _rate_confirmed(target: Fact, actual: Fact, completions: list[Fact]) -> floa
     return 2.1 if any(abs(c.quantity.value - found[0]) <= Decimal("0.6") for c in stated) else 0.0
 
 
+def _sole_pairs(facts: list[Fact], used: set[str]) -> list[FactPair]:
+    """A paragraph left with one target of a unit and, after it, one result in that unit: the report of that
+    target, however differently worded (报告提出…减轻企业税收和社保缴费负担近2万亿元…实际上…减税降费超过2.3万亿元)."""
+    pairs: list[FactPair] = []
+    left = [f for f in facts if f.id not in used and f.column is None]
+    for key in dict.fromkeys((f.paragraph_id, f.quantity.unit) for f in left if f.role == FactRole.TARGET):
+        same = [f for f in left if (f.paragraph_id, f.quantity.unit) == key]
+        targets = [f for f in same if f.role == FactRole.TARGET]
+        results = [f for f in same if f.role in _ACTUAL_ROLES]
+        if len(targets) != 1 or len(results) != 1:
+            continue
+        target, actual = targets[0], results[0]
+        if actual.quantity.start < target.quantity.start or not _same_family(target, actual):
+            continue
+        if not _same_order(target, actual):
+            continue
+        used |= {target.id, actual.id}
+        found = ratio(actual, target)
+        pairs.append(FactPair(target=target, actual=actual, progress_pct=found[0] if found else None,
+                              formula=found[1] if found else ""))  # fmt: skip
+    return pairs
+
+
 def pair_facts(facts: list[Fact]) -> list[FactPair]:
     """Every target of a notice with its best actual (targets with none are left out), and done-of-total pairs
     for figures no target pair covers."""
@@ -181,6 +207,8 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
         for actual in actuals:
             if not _same_family(target, actual) or not _same_order(target, actual):
                 continue
+            if _NOT_DONE.search(actual.measure):
+                continue  # 未按期开工两项 counts what was not done: no result of the target
             if target.role == FactRole.PLAN and actual.sentence != target.sentence:
                 continue  # 计划…,实际… are said together
             if in_row and actual.paragraph_id != target.paragraph_id:
@@ -199,6 +227,7 @@ def pair_facts(facts: list[Fact]) -> list[FactPair]:
         found = ratio(actual, target, parts)
         pairs.append(FactPair(target=target, actual=actual, parts=parts, progress_pct=found[0] if found else None,
                               formula=found[1] if found else ""))  # fmt: skip
+    pairs += _sole_pairs(facts, used)
     pairs.sort(key=lambda p: (p.target.paragraph_id, p.target.quantity.start))
     taken = {p.actual.id for p in pairs} | {p.target.id for p in pairs}
     return pairs + [p for p in done_of_total(facts) if p.actual.id not in taken and p.target.id not in taken]

@@ -100,6 +100,19 @@ def test_a_class_name_is_not_a_figure(q1: list[Fact]) -> None:
         ("报告提出,制造业等行业现行16%的税率降至13%。", "16%", FactKind.LEVEL, FactRole.COMPARISON, Level.NATION),
         ("报告提出,制造业等行业现行16%的税率降至13%。", "13%", FactKind.LEVEL, FactRole.TARGET, Level.NATION),
         ("全市森林覆盖率由51.2%提高到53.1%。", "51.2%", FactKind.LEVEL, FactRole.COMPARISON, Level.CITY),
+        # the margin over a target is not the target
+        ("社会消费品零售总额同比增速为11.3%,高于目标任务1.3个百分点。", "1.3个百分点", FactKind.CHANGE,
+         FactRole.COMPARISON, Level.CITY),
+        # a share of the number of tasks is no completion rate
+        ("已经完成的指标任务共计19项,占任务总数的15.2%。", "15.2%", FactKind.SHARE, FactRole.CUMULATIVE, Level.CITY),
+        # a row of the year's targets, a ceiling set, a target restated or adjusted
+        ("经济社会发展主要预期目标1地区生产总值增长6%左右。", "6%左右", FactKind.GROWTH, FactRole.TARGET, Level.CITY),
+        ("经济社会发展主要预期目标4城镇登记失业率控制在1.5%以内。", "控制在1.5%以内", FactKind.LEVEL, FactRole.TARGET,
+         Level.CITY),
+        ("一般公共预算收入由年初预算439.55亿元调整为413.8亿元左右。", "413.8亿元左右", FactKind.AMOUNT, FactRole.TARGET,
+         Level.CITY),
+        ("全市重点项目完成投资突破1200亿元,超额完成了年初确定的完成投资1000亿元的工程建设任务。", "1000亿元",
+         FactKind.AMOUNT, FactRole.TARGET, Level.CITY),
     ],
 )  # fmt: skip
 def test_facts_in_other_wordings(text: str, value: str, kind: FactKind, role: FactRole, scope: Level) -> None:

@@ -149,9 +149,58 @@ def test_the_ledger_eval_counts_right_wrong_lost_and_missed_rows(q1_rows: list[T
                 {"target": "9个", "result": "9个", "status": "met", "direction": "increase"},  # not in the ledger
             ],
             "wrong": [{"target": "3.7万人", "result": "5193人"}],
-            "missed": [{"measure": "某指标", "target": "1项", "actual": "", "paragraph": "p001", "why": ""}],
+            "missed": [
+                {"measure": "某指标", "target": "1项", "actual": "", "paragraph": "p001", "why": ""},
+                {"measure": "新造林", "target": "新造林5.1万亩", "actual": "完成5.19万亩", "paragraph": "", "why": ""},
+            ],
         }
     }
     line = evaluate({"xianning-2021-q1": q1_rows}, golden)["xianning-2021-q1"]
-    assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (2, 1, 1, 1, 1)
-    assert line["unreviewed"] == len(q1_rows) - 3
+    assert (line["right"], line["wrong"], line["lost"], line["missed"], line["status"]) == (3, 1, 1, 1, 1)
+    assert line["unreviewed"] == len(q1_rows) - 4  # the 新造林 row is the missed target found
+
+
+def _ledger_of(text: str) -> list[Target]:
+    from documents.parser import parse_notice
+
+    return build_ledger(parse_notice(f"通报\n全国概况。\n{text}", "notice"))
+
+
+def test_a_paragraph_left_with_one_target_and_one_later_result_of_its_unit_pairs_them() -> None:
+    rows = _ledger_of("报告提出,减轻企业税收和社保缴费负担近2万亿元。实际上,去年全年减税降费超过2.3万亿元。")
+    assert [(r.target.quantity.text, r.actual.quantity.text if r.actual else "") for r in rows] == [
+        ("近2万亿元", "超过2.3万亿元")
+    ]
+    assert rows[0].status == TargetStatus.EXCEEDED
+
+
+def test_a_target_restated_in_the_same_paragraph_is_one_row() -> None:
+    rows = _ledger_of(
+        "经济社会发展主要预期目标1地区生产总值增长6%左右。地区生产总值增速由年初设定的6%左右调整为正增长。"
+        "2020年度地区生产总值初步核算数50610595万元,增幅-1.1%。"
+    )
+    assert [(r.target.quantity.text, r.status) for r in rows if r.target] == [("6%左右", TargetStatus.BELOW_TARGET)]
+
+
+def test_a_rate_target_set_for_a_list_of_measures_is_each_ones_target() -> None:
+    rows = _ledger_of(
+        "报告明确,二氧化硫、氮氧化物排放量下降3%。落实结果显示,去年二氧化硫、氮氧化物排放量分别下降4.4%和3.5%。"
+    )
+    assert sorted((r.target.quantity.text, r.actual.quantity.text, r.status) for r in rows) == [
+        ("3%", "3.5%", TargetStatus.EXCEEDED),
+        ("3%", "4.4%", TargetStatus.EXCEEDED),
+    ]
+
+
+def test_a_count_of_what_was_not_done_is_no_result_of_the_target() -> None:
+    rows = _ledger_of("省重点工程建设项目中计划新开工项目39项,实际开工37项,未按期开工两项。")
+    assert [(r.target.quantity.text, r.actual.quantity.text) for r in rows if r.target and r.actual] == [
+        ("39项", "37项")
+    ]
+
+
+def test_a_planned_share_and_the_share_done_are_a_target_and_its_result_named_by_the_measure() -> None:
+    rows = _ledger_of("“建设东北路人行过街天桥项目”计划完成工程量5%,实际完成工程量6%。")
+    assert [(r.indicator, r.context, r.target.quantity.text, r.actual.quantity.text, r.status) for r in rows] == [
+        ("工程量", "建设东北路人行过街天桥项目", "5%", "6%", TargetStatus.EXCEEDED)
+    ]

@@ -174,6 +174,20 @@ def test_a_flat_table_in_text_is_regrouped_and_the_text_around_it_kept() -> None
     ]
 
 
+def test_a_table_written_one_row_per_line_between_bars_is_regrouped() -> None:
+    lines = ["一、民生实事任务分解表", "序号 | 具体工作任务和要求 | 责任单位 | 落实情况 |"]
+    lines += ["1 | 增加义务教育学位5000个。 | 县教体局 | 新增义务教育学位5500个。 |"]
+    lines += ["2 | 新建农村公路100公里。 | 县交通局 | 已完工。 |", "二、下一步", "抓落实。"]
+    assert [b.text for b in regroup(lines)] == [
+        "一、民生实事任务分解表",
+        "具体工作任务和要求:增加义务教育学位5000个。;责任单位:县教体局;落实情况:新增义务教育学位5500个。",
+        "具体工作任务和要求:新建农村公路100公里。;责任单位:县交通局;落实情况:已完工。",
+        "二、下一步",
+        "抓落实。",
+    ]
+    assert regroup(["甲 | 乙 | 丙", "1 | 2 | 3"]) is None  # no 序号 column: not a task table
+
+
 def test_text_without_a_flat_table_is_left_alone() -> None:
     assert regroup(["序号", "这不是表头,而是一句很长的正文,说明序号的编排规则。", "1"]) is None
     assert regroup(["通报", "一、总体情况", "新建基站10座。"]) is None
@@ -205,6 +219,7 @@ def _squeeze(text: str) -> str:
     [
         ("04-yueyanglou-2018-q1", ["1", "2", "3", "4", "5", "6", "7"], 8),
         ("11-chongchuan-2023-1-11", ["24", "25", "26"], 10),
+        ("29-10件民生实事任务分解表", ["1", "2", "3", "4"], 5),
     ],
 )
 def test_a_real_flat_table_gives_one_paragraph_per_row(stem: str, numbers: list[str], columns: int) -> None:

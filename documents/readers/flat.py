@@ -1,4 +1,5 @@
-"""Regroup a table that reached a .txt one cell per line back into rows (pure: lines in, blocks out).
+"""Regroup a table that reached a .txt one cell per line back into rows (pure: lines in, blocks out); a table
+written one row per line with its cells between '|' (the header too) is read the same way.
 
 The shape real notices show: the header cells one per line, starting with 序号, then each row's cells,
 each row opening with its number (1, 2, 3… or 24, 25…). Some copies end every cell with ' |' (an empty cell
@@ -34,8 +35,17 @@ def _bare(line: str) -> str:
 
 
 def _number(line: str) -> int | None:
-    text = _bare(line)
+    text = _bare(line).split("|")[0].strip()  # a row on one line (1 | 任务 | 单位 |) opens with its number cell
     return int(text.rstrip(".、")) if is_index(text) else None
+
+
+def _inline_header(line: str) -> list[str] | None:
+    """A header row written on one line, cells between '|' (序号 | 目标任务 | 责任单位 | 完成情况 |)."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) < 3 or not all(cells) or column_role(cells[0]) != ColumnRole.INDEX:
+        return None
+    headers = [normalise_header(c) for c in cells]
+    return headers if all(len(h) <= HEADER_MAX_CHARS for h in headers) else None
 
 
 def _pipe_cells(lines: list[str]) -> list[str]:
@@ -69,15 +79,19 @@ def _ends_table(line: str) -> bool:
 
 def _table_at(lines: list[str], start: int) -> _Table | None:
     """The flattened table whose header run starts at `start`, or None if there is none."""
-    if column_role(_bare(lines[start])) != ColumnRole.INDEX:
+    inline = _inline_header(lines[start])
+    if inline is not None:
+        pipe, headers, k = True, inline, start + 1
+    elif column_role(_bare(lines[start])) != ColumnRole.INDEX:
         return None
-    pipe = lines[start].rstrip().endswith("|")
-    headers, k = [normalise_header(_bare(lines[start]))], start + 1
-    while k < len(lines) and lines[k].strip() and _number(lines[k]) is None:
-        if len(normalise_header(lines[k])) > HEADER_MAX_CHARS:
-            return None
-        headers.append(normalise_header(_bare(lines[k])))
-        k += 1
+    else:
+        pipe = lines[start].rstrip().endswith("|")
+        headers, k = [normalise_header(_bare(lines[start]))], start + 1
+        while k < len(lines) and lines[k].strip() and _number(lines[k]) is None:
+            if len(normalise_header(lines[k])) > HEADER_MAX_CHARS:
+                return None
+            headers.append(normalise_header(_bare(lines[k])))
+            k += 1
     roles = [column_role(h) for h in headers[1:]]
     known = sum(r != ColumnRole.OTHER for r in roles)
     if k >= len(lines) or len(headers) < 3 or known < 2 or not {ColumnRole.TASK, ColumnRole.ACTUAL} & set(roles):

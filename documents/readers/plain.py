@@ -31,7 +31,10 @@ def read_plain(
             warnings=list(decoded.warnings),
         )
     rows = sum(1 for b in blocks if b.cells)
-    warnings = [*decoded.warnings, f"{name}: a table written one cell per line was regrouped into {rows} rows"]
+    warnings = [
+        *decoded.warnings,
+        f"{name}: a table written as text (one cell or one row per line) was regrouped into {rows} rows",
+    ]
     regrouped = assemble(Extracted(blocks=blocks, warnings=warnings), name, fmt, raw)
     check_paragraphs(regrouped.text, name, limits)  # a row joins the lines of its cells
     return regrouped
