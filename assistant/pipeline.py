@@ -25,8 +25,9 @@ from assistant.route import Route, route
 from assistant.scoring import SCORING, Scoring
 from assistant.select import Match, Matching, Pick, rank_slots, select
 from assistant.terms import has_content
-from assistant.understand import QuestionSpec, looks_like_code
+from assistant.understand import QuestionSpec, Want, looks_like_code
 from assistant.verify import verify
+from documents.facts import FactRole
 from documents.library import Library
 from documents.pairs import FactPair, pair_facts
 from documents.reporting import period_mentions
@@ -181,7 +182,15 @@ class Pipeline:
                 answer = self._other_period(spec, routed, prepared.doc_ids, scorer) or answer
             return self._done(answer, trace, prepared.english_names)
         matches = [self._as_match(prepared, p) for p in selection.picks]
-        missing = []
+        contradicted = [m for m in matches if _target_for_result(spec, m)]
+        if contradicted and len(contradicted) == len(matches):
+            refusal = _no_result(contradicted[0], self.library)
+            return self._done(refusal_answer(spec, refusal, self.library), trace, prepared.english_names)
+        missing = [_asked(prepared.slots[p.slot], spec.english) for p, m in zip(selection.picks, matches, strict=True)
+                   if m in contradicted]  # fmt: skip
+        keep = [i for i, m in enumerate(matches) if m not in contradicted]
+        matches = [matches[i] for i in keep]
+        selection = selection.model_copy(update={"picks": [selection.picks[i] for i in keep]})
         for i in selection.missing:
             slot = prepared.slots[i]
             twin = next((n for n, p in enumerate(selection.picks) if _same_slot(prepared.slots[p.slot], slot)), None)
@@ -275,3 +284,25 @@ def _cosine(evidence: Evidence, candidate: Candidate, library: Library) -> float
         return evidence.cosine(chunk_id, candidate.fact.quantity.start) or 0.0
     inside = [c for s, e, c in evidence.clause_cosines.get(chunk_id, []) if candidate.span[0] <= s < candidate.span[1]]
     return max(inside, default=0.0)
+
+
+def _target_for_result(spec: QuestionSpec, match: Match) -> bool:
+    """A stated contradiction: the part asks what was done (完成了多少) and the figure picked is a target or plan,
+    which the notice states as such. Given as the answer, it would be a near miss."""
+    reading, fact = match.reading, match.fact
+    if fact is None or reading is None or fact.role not in (FactRole.TARGET, FactRole.PLAN):
+        return False
+    asks_result = reading.actual and not (reading.target or reading.progress or reading.yes_no or reading.status)
+    return asks_result and spec.asks[match.ask].want == Want.FIGURE
+
+
+def _no_result(match: Match, library: Library) -> Refusal:
+    """The notice gives the target (or plan) and no result: say so, quoting what it has."""
+    fact = match.fact
+    assert fact is not None
+    text = library.notice(match.doc_id).paragraph(match.paragraph_id).text
+    start, end = fact.clause
+    return Refusal(
+        reason=Reason.NO_ACTUAL, closest=text[start:end].strip(" ,，;；。"), closest_doc=match.doc_id,
+        closest_paragraph=match.paragraph_id, closest_span=(start, end),
+    )  # fmt: skip
