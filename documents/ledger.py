@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from documents.columns import column_role
 from documents.directions import direction_of, rate_verdict
@@ -184,10 +185,17 @@ def task_done(paragraph: Paragraph) -> str | None:
         if column_role(cell.header) not in (ColumnRole.ACTUAL, ColumnRole.PROGRESS):
             continue
         said = cell.text.strip(" 。.;；,，")
-        words = vocabulary().done
-        if said and any(re.fullmatch(rf"(?:项目|工程|任务)?(?:均|均已|全部)?{re.escape(w)}", said) for w in words):
+        if said and _done_phrase().fullmatch(said):
             return said
     return None
+
+
+@lru_cache(maxsize=1)
+def _done_phrase() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(vocabulary().done, key=len, reverse=True))
+    if not words:
+        return re.compile(r"(?!)")  # no done words: no row is read as done
+    return re.compile(rf"(?:项目|工程|任务)?(?:均|均已|全部)?(?:{words})")
 
 
 def _list_pairs(notice: Notice, facts: list[Fact], pairs: list[FactPair]) -> list[FactPair]:
